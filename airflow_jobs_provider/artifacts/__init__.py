@@ -1,0 +1,1 @@
+"""Where artifacts come from: a reference, the source interface, and its implementations."""

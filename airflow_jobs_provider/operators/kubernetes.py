@@ -1,0 +1,205 @@
+"""Run an artifact from Nexus in a Kubernetes pod, with Airflow's KubernetesPodOperator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from airflow.exceptions import AirflowException
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.providers.cncf.kubernetes.utils.pod_manager import PodLaunchFailedException
+from kubernetes.client import models as k8s
+
+from airflow_jobs_provider.artifacts.reference import ArtifactRef, ResolvedArtifact
+from airflow_jobs_provider.operators.artifact_run import (
+    XCOM_FAILURE_KEY,
+    as_artifact_ref,
+    as_job_args,
+    fetch_plan,
+    resolve_for_run,
+)
+from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
+from airflow_jobs_provider.operators.pod_builder import (
+    WORKSPACE_VOLUME,
+    config_files_volume,
+    fetch_init_container,
+    job_labels,
+    label_value,
+    mount_volumes,
+    plain_env,
+    proxy_env,
+    resource_requirements,
+    runner_command,
+    workspace_volume,
+)
+from airflow_jobs_provider.operators.pod_failure import describe_pod_failure
+from airflow_jobs_provider.operators.pod_options import ConfigFile, JobResources, Mount
+from airflow_jobs_provider.runner.plan import FetchPlan
+from airflow_jobs_provider.settings import PodDefaults
+
+DEFAULT_WORKSPACE = "/workspace"
+DEFAULT_CONFIG_DIR = "/etc/job-config"
+
+
+class NexusKubernetesOperator(KubernetesPodOperator):
+    """Run a build artifact in a pod: an init container fetches it, the runner image runs it.
+
+    The artifact is resolved when the task runs (``latest`` included) and the resolved version
+    goes to the task log and XCom. Credentials reach the pod only by Secret reference. When the
+    pod fails, the task fails with the reason in words (OOMKilled, evicted, image pull error,
+    deadline exceeded, exit code), also pushed to XCom as ``failure_reason``.
+
+    Pod-level defaults (namespace, service account, pull secrets, init image, resources, proxy)
+    come from ``[job_orchestrator]``; every ``KubernetesPodOperator`` argument may override them.
+
+    :param artifact: what to run (an ``ArtifactRef`` or a mapping of its fields).
+    :param runner_image: image that runs the job; needs python3 and the job's interpreter.
+    :param job_args: arguments given to the job as a list; never split or rendered.
+    :param job_env: extra environment variables of the job.
+    :param resources: requests and limits; empty values take the configured defaults.
+    :param mounts: SMB/CIFS, PVC and NFS mounts of the job container.
+    :param config_files: files from Secrets or ConfigMaps, all in ``config_dir``.
+    :param use_proxy: give the job the configured proxy variables.
+    :param deployment_name: the deployment this task belongs to, for pod labels.
+    :param workspace_path: where the workspace is mounted in both containers.
+    """
+
+    # User values are data: nothing of this operator is rendered by Jinja, unlike its parent.
+    template_fields: Sequence[str] = ()
+
+    def __init__(
+        self,
+        *,
+        artifact: ArtifactRef | Mapping[str, Any],
+        runner_image: str | None = None,
+        job_args: Sequence[str] = (),
+        job_env: Mapping[str, str] | None = None,
+        resources: JobResources | None = None,
+        mounts: Sequence[Mount] = (),
+        config_files: Sequence[ConfigFile] = (),
+        config_dir: str = DEFAULT_CONFIG_DIR,
+        use_proxy: bool = False,
+        deployment_name: str | None = None,
+        nexus_conn_id: str | None = None,
+        workspace_path: str = DEFAULT_WORKSPACE,
+        **kwargs: Any,
+    ) -> None:
+        defaults = PodDefaults.from_config()
+        ref = as_artifact_ref(artifact)
+        deployment = deployment_name or ref.name
+        volumes, volume_mounts = mount_volumes(mounts)
+        volumes.insert(0, workspace_volume(defaults.workspace_size_limit))
+        volume_mounts.insert(0, k8s.V1VolumeMount(name=WORKSPACE_VOLUME, mount_path=workspace_path))
+        if config_files:
+            config_volume, config_mount = config_files_volume(config_files, config_dir)
+            volumes.append(config_volume)
+            volume_mounts.append(config_mount)
+        kwargs.setdefault("name", label_value(deployment.lower()) or "job")
+        kwargs.setdefault("kubernetes_conn_id", defaults.kubernetes_conn_id)
+        kwargs.setdefault("namespace", defaults.namespace or None)
+        kwargs.setdefault("service_account_name", defaults.service_account or None)
+        kwargs.setdefault(
+            "image_pull_secrets",
+            [k8s.V1LocalObjectReference(name=name) for name in defaults.image_pull_secrets],
+        )
+        kwargs.setdefault("container_resources", resource_requirements(resources or JobResources(), defaults))
+        kwargs.setdefault("init_container_logs", True)
+        kwargs.setdefault("log_pod_spec_on_failure", False)
+        super().__init__(
+            image=runner_image or defaults.runner_image,
+            cmds=runner_command(workspace_path),
+            arguments=as_job_args(job_args),
+            volumes=volumes,
+            volume_mounts=volume_mounts,
+            **kwargs,
+        )
+        self.artifact = ref
+        self.job_env = validate_job_env(job_env or {})
+        self.use_proxy = use_proxy
+        self.config_dir = config_dir if config_files else None
+        self.deployment_name = deployment
+        self.nexus_conn_id = nexus_conn_id
+        self.workspace_path = workspace_path
+        self.pod_defaults = defaults
+        self._base_labels = dict(self.labels or {})
+
+    def prepare_pod(self, resolved: ResolvedArtifact, plan: FetchPlan, context: Mapping[str, Any]) -> None:
+        """Fill in what is known only at run time: the fetch plan, the version, the run's context."""
+        env = dict(self.job_env)
+        if self.use_proxy:
+            env.update(proxy_env(self.pod_defaults))
+        if self.config_dir:
+            env["JOB_CONFIG_DIR"] = self.config_dir
+        env.update(run_context_env(context, resolved))
+        env["JOB_RUNNER_TERMINATION_LOG"] = "/dev/termination-log"
+        env["PYTHONUNBUFFERED"] = "1"
+        self.env_vars = plain_env(env)
+        self.labels = {
+            **self._base_labels,
+            **job_labels(
+                deployment=self.deployment_name, artifact_name=resolved.ref.name, version=resolved.version
+            ),
+        }
+        self.init_containers = [
+            fetch_init_container(
+                plan=plan,
+                image=self.pod_defaults.init_image,
+                workspace_path=self.workspace_path,
+                credentials_secret=self.pod_defaults.nexus_credentials_secret
+                if resolved.ref.source == "nexus"
+                else "",
+                max_unpacked_bytes=self.pod_defaults.max_unpacked_bytes,
+            )
+        ]
+        self.pod_request_obj = None
+
+    def execute(self, context: Any) -> Any:
+        source, resolved = resolve_for_run(
+            self.artifact, nexus_conn_id=self.nexus_conn_id, context=context, log=self.log
+        )
+        self.prepare_pod(resolved, fetch_plan(resolved, source), context)
+        try:
+            return super().execute(context)
+        except PodLaunchFailedException as exc:
+            self._raise_with_reason(context, exc, self._failure_reason(self.pod))
+            raise
+
+    def cleanup(
+        self,
+        pod: k8s.V1Pod,
+        remote_pod: k8s.V1Pod,
+        xcom_result: dict | None = None,
+        context: Any = None,
+    ) -> None:
+        # Read the reason before the parent deletes the pod; only failed runs pay for the read.
+        succeeded = (
+            remote_pod is not None
+            and remote_pod.status is not None
+            and remote_pod.status.phase == "Succeeded"
+        )
+        reason = None if succeeded or self._killed else self._failure_reason(remote_pod)
+        try:
+            super().cleanup(pod=pod, remote_pod=remote_pod, xcom_result=xcom_result, context=context)
+        except AirflowException as exc:
+            self._raise_with_reason(context, exc, reason)
+            raise
+
+    def _raise_with_reason(self, context: Any, exc: Exception, reason: str | None) -> None:
+        """Re-raise ``exc`` as a failure that names its cause, when the pod tells one."""
+        if not reason:
+            return
+        self.log.error("Job pod failed: %s", reason)
+        if context is not None:
+            context["ti"].xcom_push(key=XCOM_FAILURE_KEY, value=reason)
+        pod_name = self.pod.metadata.name if self.pod is not None and self.pod.metadata else "?"
+        raise AirflowException(f"Job {self.deployment_name} (pod {pod_name}) failed: {reason}") from exc
+
+    def _failure_reason(self, pod: k8s.V1Pod | None) -> str | None:
+        if pod is None:
+            return None
+        try:
+            latest = self.pod_manager.read_pod(pod)
+        except Exception:  # gone or unreachable: its last known state still tells
+            self.log.debug("Could not re-read pod for its failure reason", exc_info=True)
+            latest = pod
+        return describe_pod_failure(latest)

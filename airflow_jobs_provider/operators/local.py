@@ -1,0 +1,133 @@
+"""Run an artifact on the Airflow worker itself, for machines without a cluster."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import psutil
+from airflow.exceptions import AirflowException
+from airflow.sdk import BaseOperator
+
+from airflow_jobs_provider.artifacts.reference import ArtifactRef
+from airflow_jobs_provider.operators.artifact_run import (
+    XCOM_FAILURE_KEY,
+    as_artifact_ref,
+    as_job_args,
+    fetch_plan,
+    resolve_for_run,
+)
+from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
+
+# The worker's own environment holds Airflow's secrets (database URL, fernet key,
+# connections); a job gets only these from it.
+INHERITED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "LOGNAME", "JAVA_HOME")
+
+
+class NexusLocalOperator(BaseOperator):
+    """Download an artifact, verify and unpack it, and run it as a subprocess of the worker.
+
+    The same runner as in Kubernetes pods does the work, in a temporary workspace removed
+    afterwards. Its output streams into the task log; a non-zero exit fails the task;
+    a timeout or a kill ends the job's whole process group.
+
+    :param artifact: what to run (an ``ArtifactRef`` or a mapping of its fields).
+    :param job_args: arguments given to the job as a list; never split or rendered.
+    :param job_env: extra environment variables of the job.
+    :param nexus_conn_id: connection for ``source="nexus"``; default from ``[job_orchestrator]``.
+    :param kill_grace_seconds: how long the job gets to stop after SIGTERM before SIGKILL.
+    """
+
+    # User values are data: nothing of this operator is rendered by Jinja.
+    template_fields: Sequence[str] = ()
+    ui_color = "#d9ecf2"
+
+    def __init__(
+        self,
+        *,
+        artifact: ArtifactRef | Mapping[str, Any],
+        job_args: Sequence[str] = (),
+        job_env: Mapping[str, str] | None = None,
+        nexus_conn_id: str | None = None,
+        kill_grace_seconds: float = 20.0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.artifact = as_artifact_ref(artifact)
+        self.job_args = as_job_args(job_args)
+        self.job_env = validate_job_env(job_env or {})
+        self.nexus_conn_id = nexus_conn_id
+        self.kill_grace_seconds = kill_grace_seconds
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def execute(self, context: Any) -> int:
+        source, resolved = resolve_for_run(
+            self.artifact, nexus_conn_id=self.nexus_conn_id, context=context, log=self.log
+        )
+        plan = fetch_plan(resolved, source)
+        access = source.download_access()
+        env = {name: os.environ[name] for name in INHERITED_ENV if name in os.environ}
+        env.update(self.job_env)
+        env.update(run_context_env(context, resolved))
+        env["JOB_RUNNER_GRACE_SECONDS"] = str(self.kill_grace_seconds)
+        if access.username is not None:
+            env["JOB_RUNNER_USERNAME"] = access.username
+            env["JOB_RUNNER_PASSWORD"] = access.password or ""
+        with tempfile.TemporaryDirectory(prefix="job-orchestrator-") as workspace:
+            command = [sys.executable, "-m", "airflow_jobs_provider.runner", "run", "--workspace", workspace]
+            command += ["--plan", plan.to_json(), "--", *self.job_args]
+            exit_code = self._run(command, env=env, cwd=workspace)
+        if exit_code != 0:
+            reason = f"the job exited with code {exit_code}"
+            context["ti"].xcom_push(key=XCOM_FAILURE_KEY, value=reason)
+            raise AirflowException(f"{resolved.ref.coordinates} ({resolved.version}) failed: {reason}")
+        return exit_code
+
+    def _run(self, command: list[str], *, env: dict[str, str], cwd: str) -> int:
+        self._process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            assert self._process.stdout is not None
+            for raw_line in iter(self._process.stdout.readline, b""):
+                self.log.info("%s", raw_line.decode("utf-8", errors="replace").rstrip("\n"))
+            return self._process.wait()
+        finally:
+            # A timeout or kill arrives as an exception while we read: stop the job too.
+            self._stop_process_group()
+
+    def _stop_process_group(self) -> None:
+        """SIGTERM to the runner, which stops the job's process group; SIGKILL what outlives it."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        self.log.warning("Stopping the job (runner pid %s)", process.pid)
+        try:
+            descendants = psutil.Process(process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            descendants = []
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=self.kill_grace_seconds + 5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        for child in descendants:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+
+    def on_kill(self) -> None:
+        self._stop_process_group()

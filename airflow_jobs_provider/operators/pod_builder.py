@@ -1,0 +1,243 @@
+"""Turn a job's options into Kubernetes objects. The only module that knows the pod layout.
+
+Layout of a job pod: an emptyDir workspace; an init container that runs the runner's fetch
+(download, verify, unpack, detect) with the Nexus credentials; the main container in the
+runner image that runs the runner's exec on the same workspace; mounts and config files
+on the main container only.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+
+from kubernetes.client import models as k8s
+
+from airflow_jobs_provider.operators.pod_options import (
+    SMB_CSI_DRIVER,
+    ConfigFile,
+    JobResources,
+    Mount,
+    NfsMount,
+    PvcMount,
+    SmbMount,
+)
+from airflow_jobs_provider.operators.runner_bundle import (
+    BOOTSTRAP,
+    BUNDLE_ENV,
+    BUNDLE_RELATIVE_PATH,
+    WORKSPACE_ENV,
+    runner_zipapp_base64,
+)
+from airflow_jobs_provider.runner.plan import FetchPlan
+from airflow_jobs_provider.settings import PodDefaults
+
+WORKSPACE_VOLUME = "job-workspace"
+CONFIG_VOLUME = "job-config"
+INIT_CONTAINER_NAME = "fetch-artifact"
+TERMINATION_LOG = "/dev/termination-log"
+MANAGED_BY = "airflow-jobs-provider"
+LABEL_DEPLOYMENT = "job-orchestrator/deployment"
+LABEL_ARTIFACT = "job-orchestrator/artifact"
+LABEL_VERSION = "job-orchestrator/artifact-version"
+_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class PodOptionsError(ValueError):
+    """A mount, config file or resource setting cannot become a valid pod."""
+
+
+def label_value(text: str) -> str:
+    """A Kubernetes label value (63 chars, alphanumeric ends) that still reads like ``text``."""
+    cleaned = _LABEL_UNSAFE.sub("-", text)[:63].strip("-_.")
+    return cleaned
+
+
+def job_labels(*, deployment: str, artifact_name: str, version: str) -> dict[str, str]:
+    labels = {
+        "app.kubernetes.io/managed-by": MANAGED_BY,
+        LABEL_DEPLOYMENT: label_value(deployment),
+        LABEL_ARTIFACT: label_value(artifact_name),
+        LABEL_VERSION: label_value(version),
+    }
+    return {key: value for key, value in labels.items() if value}
+
+
+def runner_command(workspace_path: str) -> list[str]:
+    """The main container's command; the job's own arguments follow it as container args."""
+    bundle = posixpath.join(workspace_path, BUNDLE_RELATIVE_PATH)
+    return ["python3", bundle, "exec", "--workspace", workspace_path, "--"]
+
+
+def _check_mount_path(path: str, what: str) -> None:
+    if not path.startswith("/") or "\x00" in path or ".." in path.split("/"):
+        raise PodOptionsError(f"{what}: mount path {path!r} must be an absolute path without '..'")
+
+
+def workspace_volume(size_limit: str) -> k8s.V1Volume:
+    return k8s.V1Volume(
+        name=WORKSPACE_VOLUME, empty_dir=k8s.V1EmptyDirVolumeSource(size_limit=size_limit or None)
+    )
+
+
+def _mount_volume(mount: Mount, name: str) -> k8s.V1Volume:
+    if isinstance(mount, SmbMount):
+        if not mount.source.startswith("//"):
+            raise PodOptionsError(f"SMB source {mount.source!r} must look like //server/share[/folder]")
+        attributes = {"source": mount.source, "secretName": mount.credentials_secret}
+        if mount.mount_options:
+            attributes["mountOptions"] = mount.mount_options
+        return k8s.V1Volume(
+            name=name,
+            csi=k8s.V1CSIVolumeSource(
+                driver=SMB_CSI_DRIVER, read_only=mount.read_only, volume_attributes=attributes
+            ),
+        )
+    if isinstance(mount, PvcMount):
+        return k8s.V1Volume(
+            name=name,
+            persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(
+                claim_name=mount.claim_name, read_only=mount.read_only
+            ),
+        )
+    if isinstance(mount, NfsMount):
+        return k8s.V1Volume(
+            name=name,
+            nfs=k8s.V1NFSVolumeSource(server=mount.server, path=mount.path, read_only=mount.read_only),
+        )
+    raise PodOptionsError(f"unknown mount type {type(mount).__name__}")
+
+
+def mount_volumes(mounts: Sequence[Mount]) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
+    volumes: list[k8s.V1Volume] = []
+    volume_mounts: list[k8s.V1VolumeMount] = []
+    seen_paths: set[str] = set()
+    for index, mount in enumerate(mounts):
+        _check_mount_path(mount.mount_path, f"mount {index + 1}")
+        if mount.mount_path in seen_paths:
+            raise PodOptionsError(f"two mounts use the mount path {mount.mount_path!r}")
+        seen_paths.add(mount.mount_path)
+        name = f"job-mount-{index + 1}"
+        volumes.append(_mount_volume(mount, name))
+        sub_path = mount.sub_path if isinstance(mount, PvcMount) and mount.sub_path else None
+        volume_mounts.append(
+            k8s.V1VolumeMount(
+                name=name, mount_path=mount.mount_path, read_only=mount.read_only, sub_path=sub_path
+            )
+        )
+    return volumes, volume_mounts
+
+
+def config_files_volume(
+    files: Sequence[ConfigFile], mount_path: str
+) -> tuple[k8s.V1Volume, k8s.V1VolumeMount]:
+    """One projected volume, so files from several Secrets and ConfigMaps share one folder."""
+    _check_mount_path(mount_path, "config files")
+    sources: list[k8s.V1VolumeProjection] = []
+    names: set[str] = set()
+    for config_file in files:
+        if (
+            config_file.file_name in names
+            or "/" in config_file.file_name
+            or config_file.file_name in ("", ".", "..")
+        ):
+            raise PodOptionsError(
+                f"config file name {config_file.file_name!r} is empty, repeated or not a file name"
+            )
+        names.add(config_file.file_name)
+        items = [k8s.V1KeyToPath(key=config_file.key, path=config_file.file_name)]
+        if config_file.source_kind == "secret":
+            sources.append(
+                k8s.V1VolumeProjection(
+                    secret=k8s.V1SecretProjection(name=config_file.source_name, items=items)
+                )
+            )
+        else:
+            sources.append(
+                k8s.V1VolumeProjection(
+                    config_map=k8s.V1ConfigMapProjection(name=config_file.source_name, items=items)
+                )
+            )
+    volume = k8s.V1Volume(name=CONFIG_VOLUME, projected=k8s.V1ProjectedVolumeSource(sources=sources))
+    return volume, k8s.V1VolumeMount(name=CONFIG_VOLUME, mount_path=mount_path, read_only=True)
+
+
+def resource_requirements(resources: JobResources, defaults: PodDefaults) -> k8s.V1ResourceRequirements:
+    requests = {
+        "cpu": resources.cpu_request or defaults.cpu_request,
+        "memory": resources.memory_request or defaults.memory_request,
+    }
+    limits = {
+        "cpu": resources.cpu_limit or defaults.cpu_limit,
+        "memory": resources.memory_limit or defaults.memory_limit,
+    }
+    return k8s.V1ResourceRequirements(
+        requests={key: value for key, value in requests.items() if value} or None,
+        limits={key: value for key, value in limits.items() if value} or None,
+    )
+
+
+def proxy_env(defaults: PodDefaults) -> dict[str, str]:
+    """Both spellings, because tools disagree on which one they read."""
+    values = {
+        "HTTP_PROXY": defaults.http_proxy,
+        "HTTPS_PROXY": defaults.https_proxy,
+        "NO_PROXY": defaults.no_proxy,
+    }
+    env: dict[str, str] = {}
+    for name, value in values.items():
+        if value:
+            env[name] = value
+            env[name.lower()] = value
+    return env
+
+
+def plain_env(values: Mapping[str, str]) -> list[k8s.V1EnvVar]:
+    return [k8s.V1EnvVar(name=name, value=value) for name, value in values.items()]
+
+
+def _secret_env(name: str, secret: str, key: str) -> k8s.V1EnvVar:
+    return k8s.V1EnvVar(
+        name=name,
+        value_from=k8s.V1EnvVarSource(secret_key_ref=k8s.V1SecretKeySelector(name=secret, key=key)),
+    )
+
+
+def fetch_init_container(
+    *, plan: FetchPlan, image: str, workspace_path: str, credentials_secret: str, max_unpacked_bytes: int
+) -> k8s.V1Container:
+    """The init container: bootstrap the runner bundle, then fetch, verify, unpack and detect."""
+    env = plain_env(
+        {
+            WORKSPACE_ENV: workspace_path,
+            BUNDLE_ENV: runner_zipapp_base64(),
+            "JOB_RUNNER_TERMINATION_LOG": TERMINATION_LOG,
+            "JOB_RUNNER_MAX_UNPACKED_BYTES": str(max_unpacked_bytes),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    if credentials_secret:
+        env.append(_secret_env("JOB_RUNNER_USERNAME", credentials_secret, "username"))
+        env.append(_secret_env("JOB_RUNNER_PASSWORD", credentials_secret, "password"))
+    return k8s.V1Container(
+        name=INIT_CONTAINER_NAME,
+        image=image,
+        command=[
+            "python3",
+            "-c",
+            BOOTSTRAP,
+            "fetch",
+            "--workspace",
+            workspace_path,
+            "--plan",
+            plan.to_json(),
+        ],
+        env=env,
+        volume_mounts=[k8s.V1VolumeMount(name=WORKSPACE_VOLUME, mount_path=workspace_path)],
+        resources=k8s.V1ResourceRequirements(
+            requests={"cpu": "100m", "memory": "128Mi"}, limits={"memory": "512Mi"}
+        ),
+        termination_message_path=TERMINATION_LOG,
+        termination_message_policy="FallbackToLogsOnError",
+    )

@@ -1,0 +1,74 @@
+"""What a job asks of its pod besides the artifact: mounts, config files, resources.
+
+Plain data, so the deployment spec, the generator and hand-written DAGs all describe a pod
+the same way, and the pod builder is the only place that knows Kubernetes objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+SMB_CSI_DRIVER = "smb.csi.k8s.io"
+
+
+@dataclass(frozen=True)
+class SmbMount:
+    """A CIFS/SMB share mounted through the SMB CSI driver as an inline volume.
+
+    ``source`` is ``//server/share[/folder]``; ``credentials_secret`` names a Kubernetes
+    Secret with ``username`` and ``password`` (and optionally ``domain``) in the pod's namespace.
+    """
+
+    source: str
+    mount_path: str
+    credentials_secret: str
+    read_only: bool = False
+    mount_options: str = "dir_mode=0777,file_mode=0777"
+
+
+@dataclass(frozen=True)
+class PvcMount:
+    """An existing PersistentVolumeClaim."""
+
+    claim_name: str
+    mount_path: str
+    sub_path: str = ""
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class NfsMount:
+    """An NFS export mounted directly by the kubelet."""
+
+    server: str
+    path: str
+    mount_path: str
+    read_only: bool = False
+
+
+Mount = SmbMount | PvcMount | NfsMount
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A file the job reads, taken from one key of a Secret or a ConfigMap.
+
+    All config files of a job land in one folder (``JOB_CONFIG_DIR`` in the job's
+    environment), so secret and non-secret files sit side by side as the job expects.
+    """
+
+    file_name: str
+    source_name: str
+    key: str
+    source_kind: Literal["secret", "configmap"] = "configmap"
+
+
+@dataclass(frozen=True)
+class JobResources:
+    """Requests and limits; an empty value means the admin's default from the config."""
+
+    cpu_request: str = ""
+    memory_request: str = ""
+    cpu_limit: str = ""
+    memory_limit: str = ""

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The README's first command: set everything up and start the embedded default —
+# Airflow standalone (SQLite, LocalExecutor) with this provider, the example jobs as a local
+# artifact source, and local execution. No cluster, no Nexus.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+
+demo="$PWD/.demo"
+export AIRFLOW_HOME="$demo/airflow"
+export AIRFLOW__CORE__DAGS_FOLDER="$PWD/dags"
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin"
+export AIRFLOW__API__PORT="${PORT:-8080}"
+export AIRFLOW__JOB_ORCHESTRATOR__LOCAL_ARTIFACTS_ROOT="$demo/artifacts"
+mkdir -p "$AIRFLOW_HOME"
+
+.venv/bin/python examples/seed.py "$AIRFLOW__JOB_ORCHESTRATOR__LOCAL_ARTIFACTS_ROOT"
+
+passwords="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
+if [ ! -s "$passwords" ]; then
+    .venv/bin/python -c 'import json, secrets, sys; json.dump({"admin": secrets.token_urlsafe(12)}, open(sys.argv[1], "w"))' "$passwords"
+fi
+password=$(.venv/bin/python -c 'import json, sys; print(json.load(open(sys.argv[1]))["admin"])' "$passwords")
+
+cat <<BANNER
+
+  Job Orchestrator (embedded default) is starting.
+  Open   http://localhost:${AIRFLOW__API__PORT}/
+  Login  admin / ${password}
+  DAGs   ${AIRFLOW__CORE__DAGS_FOLDER}
+  Jobs   ${AIRFLOW__JOB_ORCHESTRATOR__LOCAL_ARTIFACTS_ROOT}
+  Stop   Ctrl-C
+
+BANNER
+exec .venv/bin/airflow standalone

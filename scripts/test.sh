@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The README's second command: set everything up, then lint, type-check and run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+system_packages=()
+command -v javac >/dev/null 2>&1 || system_packages+=(default-jdk-headless)
+scripts/bootstrap.sh "${system_packages[@]}"
+
+export PATH="$PWD/.venv/bin:$PATH"
+echo "==> ruff"
+ruff check .
+ruff format --check .
+echo "==> mypy"
+mypy
+echo "==> pytest"
+pytest -q -ra "$@"

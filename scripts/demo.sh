@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 
-demo="$PWD/.demo"
+demo="${DEMO_HOME:-$PWD/.demo}"
 export AIRFLOW_HOME="$demo/airflow"
 export AIRFLOW__CORE__DAGS_FOLDER="$PWD/dags"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False

@@ -65,6 +65,38 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
         str(4 * 1024**3),
         kind="integer",
     ),
+    "specs_folder": _option(
+        "Folder of the deployment spec files (one YAML file per deployment, history in `.history`). "
+        "Empty means $AIRFLOW_HOME/job-specs.",
+        "",
+        "/srv/job-specs",
+    ),
+    "allowed_executors": _option(
+        "Comma-separated executors users may deploy to: `kubernetes` (a pod per run) and `local` "
+        "(a subprocess of the Airflow worker).",
+        "kubernetes,local",
+        "kubernetes",
+    ),
+    "runner_images": _option(
+        "Runner images users may pick, separated by commas or new lines. Each entry is `label=image` "
+        "or a plain `image` (its own label); an image is a full reference, registry/path:tag or "
+        "@sha256:digest. `default_runner_image` is always allowed.",
+        "",
+        "Python 3.12=python:3.12-slim, Talend (Java 17)=registry.example.org/talend-runner:17",
+    ),
+    "smb_endpoints": _option(
+        "SMB/CIFS shares users may mount, as a JSON object: endpoint name -> "
+        '{"source": "//server/share", "credentials_secret": "<Kubernetes Secret with username and '
+        'password>"}, optionally with "mount_options". Users pick an endpoint and a folder below it.',
+        "",
+        '{"research": {"source": "//files.example.org/research", "credentials_secret": "smb-research"}}',
+    ),
+    "max_cpu_limit": _option(
+        "Largest CPU limit a deployment may set, e.g. `4` or `1500m`. Empty for no ceiling.", "8"
+    ),
+    "max_memory_limit": _option(
+        "Largest memory limit a deployment may set, e.g. `16Gi`. Empty for no ceiling.", "16Gi"
+    ),
 }
 
 

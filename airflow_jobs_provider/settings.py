@@ -84,3 +84,31 @@ def local_artifacts_root() -> Path:
     from airflow.configuration import AIRFLOW_HOME
 
     return Path(AIRFLOW_HOME) / "job-artifacts"
+
+
+def specs_folder() -> Path:
+    from airflow.configuration import AIRFLOW_HOME
+
+    return Path(_get("specs_folder") or Path(AIRFLOW_HOME) / "job-specs").expanduser()
+
+
+def allowed_executors() -> tuple[str, ...]:
+    return _csv(_get("allowed_executors"))
+
+
+def runner_images() -> str:
+    """The raw catalog text; ``deployments.catalogs`` parses it."""
+    return _get("runner_images")
+
+
+def smb_endpoints() -> str:
+    """The raw JSON text; ``deployments.catalogs`` parses it."""
+    return _get("smb_endpoints")
+
+
+def max_cpu_limit() -> str:
+    return _get("max_cpu_limit")
+
+
+def max_memory_limit() -> str:
+    return _get("max_memory_limit")

@@ -1,0 +1,9 @@
+"""Integration tests run a real Airflow: the harness and its fixtures live in airflow_stack.py."""
+
+from tests.integration.airflow_stack import (
+    airflow_stack,
+    airflow_stack_factory,
+    pytest_runtest_makereport,
+)
+
+__all__ = ["airflow_stack", "airflow_stack_factory", "pytest_runtest_makereport"]

@@ -7,8 +7,11 @@ of it: the runner reads them from its environment or a mounted secret folder.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
-from typing import List, Optional
+
+_HEX_LENGTHS = {"sha256": 64, "sha1": 40}
+_HEX = re.compile(r"[0-9a-fA-F]+")
 
 
 class PlanError(ValueError):
@@ -21,17 +24,26 @@ class AssetToFetch:
 
     url: str
     file_name: str
-    sha256: Optional[str] = None
-    sha1: Optional[str] = None
+    sha256: str | None = None
+    sha1: str | None = None
+
+    @property
+    def expected_digest(self) -> tuple[str, str] | None:
+        """The strongest checksum given, as (hashlib algorithm, lowercase hex)."""
+        for algorithm in ("sha256", "sha1"):
+            value = getattr(self, algorithm)
+            if value:
+                return algorithm, value.lower()
+        return None
 
 
 @dataclass(frozen=True)
 class FetchPlan:
     """Assets in run order, and how to reach the server that holds them."""
 
-    assets: List[AssetToFetch] = field(default_factory=list)
+    assets: list[AssetToFetch] = field(default_factory=list)
     verify_tls: bool = True
-    ca_bundle: Optional[str] = None
+    ca_bundle: str | None = None
     timeout_seconds: float = 60.0
 
     def to_json(self) -> str:
@@ -45,13 +57,46 @@ class FetchPlan:
             plan = cls(assets=assets, **raw)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise PlanError(f"the fetch plan is not valid: {exc}") from exc
-        if not plan.assets:
-            raise PlanError("the fetch plan names no asset to run")
-        for asset in plan.assets:
-            _check_file_name(asset.file_name)
+        _check_plan(plan)
         return plan
 
 
-def _check_file_name(name: str) -> None:
-    if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
+def _check_plan(plan: FetchPlan) -> None:
+    if not plan.assets:
+        raise PlanError("the fetch plan names no asset to run")
+    if not isinstance(plan.verify_tls, bool):
+        raise PlanError("verify_tls must be true or false")
+    if plan.ca_bundle is not None and not isinstance(plan.ca_bundle, str):
+        raise PlanError("ca_bundle must be a path or null")
+    timeout = plan.timeout_seconds
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise PlanError(f"timeout_seconds must be a positive number, not {timeout!r}")
+    seen = set()
+    for asset in plan.assets:
+        if not isinstance(asset.url, str) or not asset.url:
+            raise PlanError(f"asset url {asset.url!r} is not a URL")
+        _check_file_name(asset.file_name)
+        if asset.file_name in seen:
+            raise PlanError(f"asset file name {asset.file_name!r} appears twice in the plan")
+        seen.add(asset.file_name)
+        for algorithm, length in _HEX_LENGTHS.items():
+            _check_digest(asset.file_name, algorithm, getattr(asset, algorithm), length)
+
+
+def _check_file_name(name: object) -> None:
+    if (
+        not isinstance(name, str)
+        or not name
+        or name in (".", "..")
+        or "/" in name
+        or "\\" in name
+        or "\x00" in name
+    ):
         raise PlanError(f"asset file name {name!r} is not a plain file name")
+
+
+def _check_digest(file_name: str, algorithm: str, value: object, length: int) -> None:
+    if value is None or value == "":
+        return
+    if not isinstance(value, str) or len(value) != length or not _HEX.fullmatch(value):
+        raise PlanError(f"{algorithm} of {file_name!r} must be {length} hex digits, not {value!r}")

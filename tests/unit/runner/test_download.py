@@ -1,0 +1,281 @@
+"""Downloads from a Nexus 3 (the simulator in tests/fakes): auth, redirects, retries, checksums."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from airflow_jobs_provider.runner import errors
+from airflow_jobs_provider.runner.credentials import Credentials
+from airflow_jobs_provider.runner.download import Connection, RetryPolicy, download
+from airflow_jobs_provider.runner.errors import DownloadError
+from airflow_jobs_provider.runner.fetch import fetch
+from airflow_jobs_provider.runner.plan import AssetToFetch, FetchPlan
+from airflow_jobs_provider.runner.unpack import ArchiveLimits
+from airflow_jobs_provider.runner.workspace import Workspace
+from tests.fakes.nexus import FakeNexus
+
+from .support import ECHO_PY, job_outputs, plan_json, run_runner, write
+
+USER, PASSWORD = "ci-reader", "pa:ss wörd"
+JOB = ECHO_PY.encode()
+FAST_RETRY = RetryPolicy(attempts=3, first_delay=0.0)
+
+
+@pytest.fixture
+def nexus(nexus_server: FakeNexus) -> FakeNexus:
+    """The simulator with one job published, readable only with a login."""
+    nexus_server.users = {USER: PASSWORD}
+    nexus_server.anonymous = False
+    nexus_server.add_repository("jobs", format="raw")
+    nexus_server.add_component("jobs", "/etl", "echo", "1.0", {"echo.py": JOB})
+    return nexus_server
+
+
+def _asset(nexus: FakeNexus, *, url: str | None = None, **checksums: str) -> AssetToFetch:
+    listed = nexus.add_component("jobs", "/etl", "echo", "1.0", {"echo.py": JOB})[0]
+    if not checksums:
+        checksums = {"sha256": listed["checksum"]["sha256"]}
+    return AssetToFetch(url=url or listed["downloadUrl"], file_name="echo.py", **checksums)
+
+
+def _search_url(base_url: str) -> str:
+    return f"{base_url}/service/rest/v1/search/assets/download?repository=jobs&name=echo&version=1.0"
+
+
+def _run(tmp_path: Path, asset: AssetToFetch, *extra: str, **env: str) -> Any:
+    return run_runner(
+        "run", "--workspace", str(tmp_path / "ws"), "--plan", plan_json([asset]), *extra, "--", "ok", env=env
+    )
+
+
+def _downloads(nexus: FakeNexus) -> list[tuple[str, str | None, bool, int]]:
+    return [(entry.path, entry.user, entry.authorization, entry.status) for entry in nexus.requests]
+
+
+def test_basic_auth_from_the_environment(tmp_path: Path, nexus: FakeNexus) -> None:
+    result = _run(tmp_path, _asset(nexus), JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
+
+    assert result.returncode == 0, result.stderr
+    assert job_outputs(result)[0]["argv"] == ["ok"]
+    assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", USER, True, 200)]
+    assert PASSWORD not in result.stderr + result.stdout
+
+
+def test_basic_auth_from_a_mounted_secret_folder(tmp_path: Path, nexus: FakeNexus) -> None:
+    secret = tmp_path / "secret"
+    write(secret / "username", USER + "\n")
+    write(secret / "password", PASSWORD + "\n")
+
+    result = _run(tmp_path, _asset(nexus), "--credentials-dir", str(secret))
+
+    assert result.returncode == 0, result.stderr
+    assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", USER, True, 200)]
+
+
+def test_search_download_redirect_keeps_auth_on_the_same_host(tmp_path: Path, nexus: FakeNexus) -> None:
+    asset = _asset(nexus, url=_search_url(nexus.base_url))
+
+    result = _run(tmp_path, asset, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
+
+    assert result.returncode == 0, result.stderr
+    assert _downloads(nexus) == [
+        ("/service/rest/v1/search/assets/download", USER, True, 302),
+        ("/repository/jobs/etl/echo.py", USER, True, 200),
+    ]
+
+
+def test_redirect_to_another_host_name_drops_auth(tmp_path: Path, nexus: FakeNexus) -> None:
+    """localhost and 127.0.0.1 are the same machine but not the same origin."""
+    nexus.anonymous = True
+    asset = _asset(nexus, url=_search_url(f"http://localhost:{nexus.port}"))
+
+    result = _run(tmp_path, asset, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
+
+    assert result.returncode == 0, result.stderr
+    assert _downloads(nexus) == [
+        ("/service/rest/v1/search/assets/download", USER, True, 302),
+        ("/repository/jobs/etl/echo.py", None, False, 200),
+    ]
+
+
+class _Redirector(BaseHTTPRequestHandler):
+    """Answers every GET with a redirect, remembering the Authorization headers it got."""
+
+    location = ""
+    seen: list[str | None]
+
+    def do_GET(self) -> None:
+        self.seen.append(self.headers.get("Authorization"))
+        self.send_response(302)
+        self.send_header("Location", self.location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def redirector() -> Iterator[tuple[ThreadingHTTPServer, type[_Redirector]]]:
+    handler = type("Redirector", (_Redirector,), {"seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server, handler
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_redirect_to_another_server_never_carries_the_password(
+    tmp_path: Path, nexus: FakeNexus, redirector: tuple[ThreadingHTTPServer, type[_Redirector]]
+) -> None:
+    server, handler = redirector
+    nexus.anonymous = True
+    handler.location = f"http://localhost:{nexus.port}/repository/jobs/etl/echo.py"
+    asset = _asset(nexus, url=f"http://127.0.0.1:{server.server_address[1]}/download/echo.py")
+
+    result = _run(tmp_path, asset, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
+
+    assert result.returncode == 0, result.stderr
+    assert handler.seen == [Credentials(USER, PASSWORD).authorization]
+    assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", None, False, 200)]
+
+
+def test_wrong_password_fails_at_once_with_a_clear_message(tmp_path: Path, nexus: FakeNexus) -> None:
+    asset = _asset(nexus)
+
+    result = _run(tmp_path, asset, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD="wrong-password")
+
+    assert result.returncode == errors.DOWNLOAD_FAILED
+    assert (
+        f"download of {asset.url} refused: HTTP 401 Unauthorized: the username or password is wrong"
+        in result.stderr
+    )
+    assert "wrong-password" not in result.stderr
+    assert len(nexus.requests) == 1
+
+
+def test_no_credentials_says_so(tmp_path: Path, nexus: FakeNexus) -> None:
+    result = _run(tmp_path, _asset(nexus))
+
+    assert result.returncode == errors.DOWNLOAD_FAILED
+    assert "HTTP 401 Unauthorized: no credentials were given" in result.stderr
+
+
+def test_server_error_is_retried_then_succeeds(tmp_path: Path, nexus: FakeNexus) -> None:
+    nexus.fail_next(1, 503)
+
+    result = _run(tmp_path, _asset(nexus), JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
+
+    assert result.returncode == 0, result.stderr
+    assert "failed (HTTP 503 Service Unavailable); try 2 in 1s" in result.stderr
+    assert [status for *_, status in _downloads(nexus)] == [503, 200]
+
+
+def test_not_found_is_not_retried(tmp_path: Path, nexus: FakeNexus) -> None:
+    asset = AssetToFetch(url=f"{nexus.base_url}/repository/jobs/etl/gone.py", file_name="gone.py")
+
+    result = _run(tmp_path, asset, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
+
+    assert result.returncode == errors.DOWNLOAD_FAILED
+    assert f"download of {asset.url} refused: HTTP 404 Not Found: there is no such file" in result.stderr
+    assert len(nexus.requests) == 1
+
+
+def test_retries_are_bounded(tmp_path: Path, nexus: FakeNexus) -> None:
+    nexus.fail_next(5, 502)
+    connection = Connection(Credentials(USER, PASSWORD))
+
+    with pytest.raises(DownloadError, match=r"failed after 3 tries: HTTP 502 Bad Gateway"):
+        download(_asset(nexus).url, tmp_path / "echo.py", "sha256", connection, FAST_RETRY)
+    assert len(nexus.requests) == 3
+
+
+def test_connection_refused_is_retried_then_reported(tmp_path: Path) -> None:
+    with ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler) as closed:
+        port = closed.server_address[1]  # bound, then closed: nobody listens there
+
+    with pytest.raises(DownloadError, match=r"failed after 3 tries: \[Errno 111\] Connection refused"):
+        download(f"http://127.0.0.1:{port}/x.py", tmp_path / "x.py", "sha256", Connection(), FAST_RETRY)
+
+
+def test_timeout_is_retried(tmp_path: Path, nexus: FakeNexus) -> None:
+    nexus.hang_next(1, seconds=5)
+    connection = Connection(Credentials(USER, PASSWORD), timeout_seconds=0.5)
+    target = tmp_path / "echo.py"
+
+    digest = download(_asset(nexus).url, target, "sha256", connection, FAST_RETRY)
+
+    assert digest == hashlib.sha256(JOB).hexdigest()
+    assert target.read_bytes() == JOB
+
+
+def _fetch(tmp_path: Path, asset: AssetToFetch) -> Workspace:
+    workspace = Workspace(str(tmp_path / "ws"))
+    fetch(FetchPlan([asset]), workspace, Credentials(USER, PASSWORD), ArchiveLimits(), FAST_RETRY)
+    return workspace
+
+
+def test_checksum_mismatch_is_refused_and_the_file_removed(tmp_path: Path, nexus: FakeNexus) -> None:
+    asset = _asset(nexus)
+    nexus.replace_content("jobs", "etl/echo.py", b"print('tampered')\n")
+    log = tmp_path / "termination-log"
+
+    result = _run(
+        tmp_path,
+        asset,
+        JOB_RUNNER_USERNAME=USER,
+        JOB_RUNNER_PASSWORD=PASSWORD,
+        JOB_RUNNER_TERMINATION_LOG=str(log),
+    )
+
+    actual = hashlib.sha256(b"print('tampered')\n").hexdigest()
+    reason = (
+        f"checksum mismatch for echo.py: expected sha256 {asset.sha256}, got {actual}; the file was removed"
+    )
+    assert result.returncode == errors.CHECKSUM_MISMATCH
+    assert f"[job-runner] failed: {reason}" in result.stderr
+    assert log.read_text() == reason + "\n"
+    assert result.stdout == ""
+    assert list((tmp_path / "ws" / "assets").iterdir()) == []
+
+
+def test_sha1_alone_is_verified(tmp_path: Path, nexus: FakeNexus) -> None:
+    listed = nexus.add_component("jobs", "/etl", "echo", "1.0", {"echo.py": JOB}, checksums=["sha1"])[0]
+    assert "sha256" not in listed["checksum"]
+    good = AssetToFetch(url=listed["downloadUrl"], file_name="echo.py", sha1=listed["checksum"]["sha1"])
+    bad = AssetToFetch(
+        url=listed["downloadUrl"], file_name="echo.py", sha1=hashlib.sha1(b"other").hexdigest()
+    )
+
+    workspace = _fetch(tmp_path / "good", good)
+    with pytest.raises(
+        errors.ChecksumError, match=r"expected sha1 [0-9a-f]{40}, got " + listed["checksum"]["sha1"]
+    ):
+        _fetch(tmp_path / "bad", bad)
+
+    assert (workspace.assets_dir / "echo.py").read_bytes() == JOB
+    assert not (tmp_path / "bad" / "ws" / "assets" / "echo.py").exists()
+
+
+def test_missing_checksum_is_a_warning_not_a_failure(tmp_path: Path, nexus: FakeNexus) -> None:
+    listed = _asset(nexus)
+    asset = AssetToFetch(url=listed.url, file_name="echo.py")
+
+    result = _run(tmp_path, asset, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
+
+    assert result.returncode == 0, result.stderr
+    sha256 = hashlib.sha256(JOB).hexdigest()
+    assert f"WARNING: echo.py has no checksum in the plan, so it is NOT verified (sha256 {sha256})" in (
+        result.stderr
+    )

@@ -1,0 +1,123 @@
+"""HTTPS downloads: certificates are checked unless the plan says otherwise."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import ssl
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from airflow_jobs_provider.runner.download import Connection, RetryPolicy, download
+from airflow_jobs_provider.runner.errors import DownloadError, UsageError
+
+BODY = b"print('over tls')\n"
+ONE_TRY = RetryPolicy(attempts=1, first_delay=0.0)
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    x509 = pytest.importorskip("cryptography.x509")
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+class _Files(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(BODY)))
+        self.end_headers()
+        self.wfile.write(BODY)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate: (base URL, certificate)."""
+    cert, key = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}", cert
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_untrusted_certificate_is_refused_with_a_hint(tmp_path: Path, https_server: tuple[str, Path]) -> None:
+    base_url, _ = https_server
+
+    with pytest.raises(
+        DownloadError, match=r"TLS certificate of https://127\.0\.0\.1:\d+/job\.py not trusted"
+    ):
+        download(f"{base_url}/job.py", tmp_path / "job.py", "sha256", Connection(), ONE_TRY)
+
+
+def test_ca_bundle_makes_the_certificate_trusted(tmp_path: Path, https_server: tuple[str, Path]) -> None:
+    base_url, cert = https_server
+
+    download(f"{base_url}/job.py", tmp_path / "job.py", "sha256", Connection(ca_bundle=str(cert)), ONE_TRY)
+
+    assert (tmp_path / "job.py").read_bytes() == BODY
+
+
+def test_verification_can_be_turned_off_with_a_warning(
+    tmp_path: Path, https_server: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base_url, _ = https_server
+
+    download(f"{base_url}/job.py", tmp_path / "job.py", "sha256", Connection(verify_tls=False), ONE_TRY)
+
+    assert (tmp_path / "job.py").read_bytes() == BODY
+    assert (
+        "[job-runner] WARNING: TLS certificates are not checked (verify_tls is off)"
+        in capsys.readouterr().err
+    )
+
+
+def test_missing_ca_bundle_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"cannot load the CA bundle '/nonexistent/ca.pem'"):
+        download(
+            "https://127.0.0.1:1/x.py",
+            tmp_path / "x.py",
+            "sha256",
+            Connection(ca_bundle="/nonexistent/ca.pem"),
+        )

@@ -1,0 +1,1 @@
+"""Hooks of the Job Orchestrator provider."""

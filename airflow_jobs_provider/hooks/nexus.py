@@ -1,0 +1,186 @@
+"""The ``nexus`` connection type: where a Nexus Repository 3 server is and how to log in to it.
+
+Host may be a whole URL (``https://nexus.example.org/nexus``) or a host name with the scheme
+in *Schema* and the port in *Port*. The password may be a Nexus user token's pass code, with
+its name code as login. Extras: ``verify`` (check TLS, default true), ``ca_bundle`` (CA file
+for a private CA), ``default_repository`` and ``timeout`` (seconds, default 30).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from airflow.sdk import BaseHook
+
+from airflow_jobs_provider.hooks.nexus_client import NexusClient
+from airflow_jobs_provider.hooks.nexus_errors import NexusError
+
+DEFAULT_TIMEOUT_SECONDS = 30.0
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+@dataclass(frozen=True)
+class NexusSettings:
+    """A ``nexus`` connection, checked: everything needed to reach the server."""
+
+    base_url: str
+    login: str | None = None
+    password: str | None = field(default=None, repr=False)
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    default_repository: str | None = None
+
+    @property
+    def requests_verify(self) -> bool | str:
+        """What ``requests`` takes as ``verify``: the CA file when one is set."""
+        if not self.verify_tls:
+            return False
+        return self.ca_bundle or True
+
+
+class NexusHook(BaseHook):
+    """Builds a :class:`NexusClient` from an Airflow connection of type ``nexus``."""
+
+    conn_name_attr = "nexus_conn_id"
+    default_conn_name = "nexus_default"
+    conn_type = "nexus"
+    hook_name = "Sonatype Nexus"
+
+    def __init__(self, nexus_conn_id: str = default_conn_name) -> None:
+        super().__init__()
+        self.nexus_conn_id = nexus_conn_id
+
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """Extra fields of the connection form (Airflow < 3.2 reads them from here)."""
+        from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
+        from flask_babel import lazy_gettext
+        from wtforms import BooleanField, StringField
+
+        return {
+            "verify": BooleanField(lazy_gettext("Verify TLS certificate"), default=True),
+            "ca_bundle": StringField(lazy_gettext("CA bundle file"), widget=BS3TextFieldWidget()),
+            "default_repository": StringField(
+                lazy_gettext("Default repository"), widget=BS3TextFieldWidget()
+            ),
+            "timeout": StringField(lazy_gettext("Timeout (seconds)"), widget=BS3TextFieldWidget()),
+        }
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        return {
+            "hidden_fields": [],
+            "relabeling": {
+                "host": "Nexus URL or host",
+                "schema": "Scheme (http or https)",
+                "login": "Username (or user token name code)",
+                "password": "Password (or user token pass code)",
+            },
+            "placeholders": {
+                "host": "https://nexus.example.org",
+                "schema": "https",
+                "port": "443",
+                "extra": '{"verify": true, "ca_bundle": "/etc/ssl/certs/corp-ca.pem", "timeout": 30}',
+            },
+        }
+
+    @cached_property
+    def settings(self) -> NexusSettings:
+        connection = self.get_connection(self.nexus_conn_id)
+        return settings_from_connection(
+            self.nexus_conn_id,
+            host=connection.host,
+            schema=connection.schema,
+            port=connection.port,
+            login=connection.login,
+            password=connection.password,
+            extra=connection.extra_dejson,
+        )
+
+    def get_conn(self) -> NexusClient:
+        settings = self.settings
+        return NexusClient(
+            settings.base_url,
+            auth=(settings.login, settings.password or "") if settings.login else None,
+            verify=settings.requests_verify,
+            timeout=settings.timeout_seconds,
+            connection_name=f"connection {self.nexus_conn_id!r}",
+        )
+
+    def test_connection(self) -> tuple[bool, str]:
+        """The connection form's *Test* button: list the repositories this login may browse."""
+        try:
+            with self.get_conn() as client:
+                repositories = client.list_repositories()
+        except (NexusError, ValueError) as exc:
+            return False, str(exc)
+        return True, f"Connected to {self.settings.base_url}: {len(repositories)} repositories visible"
+
+
+def settings_from_connection(
+    conn_id: str,
+    *,
+    host: str | None,
+    schema: str | None,
+    port: int | None,
+    login: str | None,
+    password: str | None,
+    extra: dict[str, Any],
+) -> NexusSettings:
+    """Check a connection's fields; a ``ValueError`` names the connection and the field."""
+    return NexusSettings(
+        base_url=_base_url(conn_id, host, schema, port),
+        login=login or None,
+        password=password or None,
+        verify_tls=_boolean(conn_id, "verify", _extra(extra, "verify"), default=True),
+        ca_bundle=_extra(extra, "ca_bundle") or None,
+        timeout_seconds=_timeout(conn_id, _extra(extra, "timeout")),
+        default_repository=_extra(extra, "default_repository") or None,
+    )
+
+
+def _extra(extra: dict[str, Any], name: str) -> Any:
+    """Extras saved by the connection form may carry the old ``extra__nexus__`` prefix."""
+    value = extra.get(name)
+    return extra.get(f"extra__nexus__{name}") if value in (None, "") else value
+
+
+def _base_url(conn_id: str, host: str | None, schema: str | None, port: int | None) -> str:
+    host = (host or "").strip()
+    if not host:
+        raise ValueError(f"connection {conn_id!r} has no host: set it to the Nexus URL")
+    parts = urlsplit(host if "://" in host else f"{(schema or 'https').strip().lower()}://{host}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"connection {conn_id!r}: {host!r} is not an http(s) URL or host name")
+    netloc = parts.netloc.rpartition("@")[2]  # credentials belong in login and password
+    if port and parts.port is None:
+        netloc = f"{netloc}:{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+def _boolean(conn_id: str, name: str, value: Any, *, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise ValueError(f"connection {conn_id!r}: extra {name!r} must be true or false, not {value!r}")
+
+
+def _timeout(conn_id: str, value: Any) -> float:
+    if value is None or value == "":
+        return DEFAULT_TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0:
+        raise ValueError(f"connection {conn_id!r}: extra 'timeout' must be a positive number of seconds")
+    return seconds

@@ -7,12 +7,15 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 
 demo="${DEMO_HOME:-$PWD/.demo}"
+export PATH="$PWD/.venv/bin:$PATH"  # airflow standalone starts its components as `airflow ...` from PATH
 export AIRFLOW_HOME="$demo/airflow"
 export AIRFLOW__CORE__DAGS_FOLDER="$PWD/dags"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin"
 export AIRFLOW__API__PORT="${PORT:-8080}"
+# tasks report to the API server's execution API, which Airflow otherwise assumes on port 8080
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://localhost:${AIRFLOW__API__PORT}/execution/"
 export AIRFLOW__JOB_ORCHESTRATOR__LOCAL_ARTIFACTS_ROOT="$demo/artifacts"
 mkdir -p "$AIRFLOW_HOME"
 

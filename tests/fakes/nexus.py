@@ -26,6 +26,7 @@ the way Nexus 3 answers them (checked against Sonatype's documentation and the s
 Authentication is HTTP basic: a missing (with anonymous access off) or wrong login is a 401
 with Nexus's ``WWW-Authenticate`` realm; a user denied a repository gets a 403 there, and a
 user denied everything also lacks ``nx-search-read`` and gets a 403 from the search.
+Pass an ``ssl_context`` to serve HTTPS.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import hashlib
 import json
 import mimetypes
 import re
+import ssl
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -154,8 +156,10 @@ class FakeNexus:
         anonymous: bool = True,
         search_page_size: int = 50,
         components_page_size: int = 100,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.users = dict(users or {})
+        self.ssl_context = ssl_context
         self.anonymous = anonymous
         self.search_page_size = search_page_size
         self.components_page_size = components_page_size
@@ -176,6 +180,8 @@ class FakeNexus:
         handler = type("_BoundHandler", (_Handler,), {"nexus": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
+        if self.ssl_context is not None:
+            self._server.socket = self.ssl_context.wrap_socket(self._server.socket, server_side=True)
         self._stopping.clear()
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-nexus", daemon=True
@@ -207,7 +213,8 @@ class FakeNexus:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     # -- content ---------------------------------------------------------------------------
 

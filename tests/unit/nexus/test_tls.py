@@ -106,6 +106,7 @@ def test_an_unknown_ca_is_a_tls_error_pointing_at_ca_bundle(
         hook(monkeypatch, nexus).get_conn().list_repositories()
 
 
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_verify_false_skips_the_check(monkeypatch: pytest.MonkeyPatch, nexus: FakeNexus) -> None:
     assert [r.name for r in hook(monkeypatch, nexus, verify=False).get_conn().list_repositories()] == [
         "releases"

@@ -104,7 +104,7 @@ class NexusClient:
         try:
             items, token = self._page(f"{API}/search", params, what)
         except NexusResponseError as exc:
-            if continuation_token is not None and exc.status in (400, 406):  # 406 before Nexus 3.2x
+            if continuation_token is not None and exc.status in (400, 406):  # 406: older Nexus
                 raise InvalidContinuationTokenError(f"{what}: the continuation token is not valid") from exc
             raise
         grouped: dict[tuple[str, str], list[str]] = {}

@@ -6,6 +6,22 @@ from typing import Any
 
 from airflow_jobs_provider import __version__
 
+# The connection form of type `nexus`; the hook returns the same for Airflow < 3.2.
+NEXUS_UI_FIELD_BEHAVIOUR: dict[str, Any] = {
+    "hidden-fields": [],
+    "relabeling": {
+        "host": "Nexus URL or host",
+        "schema": "Scheme (http or https)",
+        "login": "Username (or user token name code)",
+        "password": "Password (or user token pass code)",
+    },
+    "placeholders": {
+        "host": "https://nexus.example.org",
+        "schema": "https",
+        "port": "443",
+    },
+}
+
 
 def _option(description: str, default: str, example: str | None = None, kind: str = "string") -> dict:
     return {
@@ -131,7 +147,18 @@ def get_provider_info() -> dict[str, Any]:
         "connection-types": [
             {
                 "hook-class-name": "airflow_jobs_provider.hooks.nexus.NexusHook",
+                "hook-name": "Sonatype Nexus",
                 "connection-type": "nexus",
+                "conn-fields": {
+                    "verify": {"label": "Verify TLS certificate", "schema": {"type": ["boolean", "null"]}},
+                    "ca_bundle": {"label": "CA bundle file", "schema": {"type": ["string", "null"]}},
+                    "default_repository": {
+                        "label": "Default repository",
+                        "schema": {"type": ["string", "null"]},
+                    },
+                    "timeout": {"label": "Timeout (seconds)", "schema": {"type": ["number", "null"]}},
+                },
+                "ui-field-behaviour": NEXUS_UI_FIELD_BEHAVIOUR,
             }
         ],
         "config": {

@@ -73,21 +73,10 @@ class NexusHook(BaseHook):
 
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:
-        return {
-            "hidden_fields": [],
-            "relabeling": {
-                "host": "Nexus URL or host",
-                "schema": "Scheme (http or https)",
-                "login": "Username (or user token name code)",
-                "password": "Password (or user token pass code)",
-            },
-            "placeholders": {
-                "host": "https://nexus.example.org",
-                "schema": "https",
-                "port": "443",
-                "extra": '{"verify": true, "ca_bundle": "/etc/ssl/certs/corp-ca.pem", "timeout": 30}',
-            },
-        }
+        """Relabel the form for Nexus (Airflow < 3.2; newer ones read the provider info)."""
+        from airflow_jobs_provider.get_provider_info import NEXUS_UI_FIELD_BEHAVIOUR
+
+        return {key.replace("-", "_"): value for key, value in NEXUS_UI_FIELD_BEHAVIOUR.items()}
 
     @cached_property
     def settings(self) -> NexusSettings:

@@ -6,9 +6,8 @@ and to XCom so a run always tells which build it executed.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from airflow_jobs_provider.artifacts.reference import ArtifactRef, ResolvedArtifact
 from airflow_jobs_provider.artifacts.registry import get_artifact_source
@@ -18,6 +17,12 @@ from airflow_jobs_provider.runner.plan import AssetToFetch, FetchPlan
 XCOM_VERSION_KEY = "artifact_version"
 XCOM_ASSETS_KEY = "artifact_assets"
 XCOM_FAILURE_KEY = "failure_reason"
+
+
+class TaskLog(Protocol):
+    """The part of an operator's logger used here (Airflow's is not a ``logging.Logger``)."""
+
+    def info(self, event: Any, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def as_artifact_ref(artifact: ArtifactRef | Mapping[str, Any]) -> ArtifactRef:
@@ -46,7 +51,7 @@ def as_job_args(job_args: Sequence[str]) -> list[str]:
 
 
 def resolve_for_run(
-    ref: ArtifactRef, *, nexus_conn_id: str | None, context: Mapping[str, Any], log: logging.Logger
+    ref: ArtifactRef, *, nexus_conn_id: str | None, context: Mapping[str, Any], log: TaskLog
 ) -> tuple[ArtifactSource, ResolvedArtifact]:
     source = get_artifact_source(ref.source, nexus_conn_id=nexus_conn_id)
     resolved = source.resolve(ref)

@@ -1,0 +1,65 @@
+"""The admin's rules a spec is checked against: executors, catalogs, resource defaults and ceilings.
+
+Validators find the policy in pydantic's validation context, so a batch of specs (the store's
+``list()`` at every DAG parse) reads the configuration once, and tests pass their own rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from airflow_jobs_provider.deployments.catalogs import SmbEndpoint, runner_catalog, smb_catalog
+from airflow_jobs_provider.operators.pod_options import JobResources
+
+_CONTEXT_KEY = "deployment_policy"
+
+
+@dataclass(frozen=True)
+class DeploymentPolicy:
+    """What users may deploy. ``max_*_limit`` empty means no ceiling."""
+
+    allowed_executors: frozenset[str] = frozenset({"kubernetes", "local"})
+    runner_images: frozenset[str] = frozenset()
+    smb_endpoints: Mapping[str, SmbEndpoint] = field(default_factory=dict)
+    default_resources: JobResources = field(default_factory=JobResources)
+    max_cpu_limit: str = ""
+    max_memory_limit: str = ""
+
+    @classmethod
+    def from_config(cls) -> DeploymentPolicy:
+        from airflow_jobs_provider import settings
+
+        defaults = settings.PodDefaults.from_config()
+        return cls(
+            allowed_executors=frozenset(settings.allowed_executors()),
+            runner_images=frozenset(image.image for image in runner_catalog()),
+            smb_endpoints=smb_catalog(),
+            default_resources=JobResources(
+                cpu_request=defaults.cpu_request,
+                memory_request=defaults.memory_request,
+                cpu_limit=defaults.cpu_limit,
+                memory_limit=defaults.memory_limit,
+            ),
+            max_cpu_limit=settings.max_cpu_limit(),
+            max_memory_limit=settings.max_memory_limit(),
+        )
+
+    def as_context(self) -> dict[str, Any]:
+        """The ``context`` argument of ``model_validate`` that makes validators use this policy."""
+        return {_CONTEXT_KEY: self}
+
+
+def policy_from_context(context: Any) -> DeploymentPolicy:
+    """The policy a validation was given, else the admin's configuration as it is now."""
+    if isinstance(context, Mapping) and isinstance(context.get(_CONTEXT_KEY), DeploymentPolicy):
+        return context[_CONTEXT_KEY]
+    return DeploymentPolicy.from_config()
+
+
+def check_offered(value: str, offered: Collection[str], what: str) -> str:
+    """``value`` if the admin offers it, else a ``ValueError`` that lists what is offered."""
+    if value not in offered:
+        raise ValueError(f"{value!r} is not {what} ({', '.join(sorted(offered)) or 'none are configured'})")
+    return value

@@ -541,9 +541,8 @@ def test_kubernetes_asyncio_client(kube_api):
                 reasons.append(event["object"].reason)
                 if event["object"].reason == "Started":
                     w.stop()
+            await asyncio.to_thread(kube_api.wait_for_pod, "aio", phase="Succeeded")
             pod = await api.read_namespaced_pod("aio", "default")
-            while pod.status.phase != "Succeeded":
-                pod = await api.read_namespaced_pod("aio", "default")
             raw = await api.read_namespaced_pod_log("aio", "default", timestamps=True, _preload_content=False)
             return pod.status.phase, reasons, await raw.read()
 

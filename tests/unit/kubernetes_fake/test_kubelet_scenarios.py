@@ -333,7 +333,12 @@ def test_restart_on_failure_crash_loops_and_keeps_previous_logs(kube_api, api):
 
     kube_api.set_scenario(Scripted(containers={"base": Script([attempt], exit_code=1)}))
     api.create_namespaced_pod("default", pod_body("crash", restartPolicy="OnFailure"))
-    pod = kube_api.wait_for_pod("crash", predicate=lambda p: container_status(p, "base")["restartCount"] >= 2)
+    pod = kube_api.wait_for_pod(
+        "crash",
+        predicate=lambda p: (
+            "containerStatuses" in p["status"] and container_status(p, "base")["restartCount"] >= 2
+        ),
+    )
     assert pod["status"]["phase"] in ("Running", "Pending")
     assert container_status(pod, "base")["lastState"]["terminated"]["exitCode"] == 1
     previous = api.read_namespaced_pod_log(

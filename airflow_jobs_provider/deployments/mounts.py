@@ -14,11 +14,18 @@ from airflow_jobs_provider.deployments.base import SpecModel
 from airflow_jobs_provider.deployments.catalogs import SmbEndpoint
 from airflow_jobs_provider.deployments.policy import check_offered, policy_from_context
 from airflow_jobs_provider.deployments.text import absolute_path, kubernetes_object_name, relative_path
-from airflow_jobs_provider.operators.pod_options import Mount, NfsMount, PvcMount, SmbMount
+from airflow_jobs_provider.operators.pod_options import (
+    DEFAULT_CONFIG_DIR,
+    DEFAULT_WORKSPACE,
+    Mount,
+    NfsMount,
+    PvcMount,
+    SmbMount,
+)
 
 # Where NexusKubernetesOperator puts the artifact and the config files (its DEFAULT_WORKSPACE
 # and DEFAULT_CONFIG_DIR): a mount there would hide the job or its files.
-RESERVED_PATHS = ("/workspace", "/etc/job-config")
+RESERVED_PATHS = (DEFAULT_WORKSPACE, DEFAULT_CONFIG_DIR)
 MAX_MOUNTS = 10
 _HOST_NAME = re.compile(
     r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"

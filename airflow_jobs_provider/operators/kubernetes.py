@@ -33,12 +33,15 @@ from airflow_jobs_provider.operators.pod_builder import (
     workspace_volume,
 )
 from airflow_jobs_provider.operators.pod_failure import describe_pod_failure
-from airflow_jobs_provider.operators.pod_options import ConfigFile, JobResources, Mount
+from airflow_jobs_provider.operators.pod_options import (
+    DEFAULT_CONFIG_DIR,
+    DEFAULT_WORKSPACE,
+    ConfigFile,
+    JobResources,
+    Mount,
+)
 from airflow_jobs_provider.runner.plan import FetchPlan
 from airflow_jobs_provider.settings import PodDefaults
-
-DEFAULT_WORKSPACE = "/workspace"
-DEFAULT_CONFIG_DIR = "/etc/job-config"
 
 
 class NexusKubernetesOperator(KubernetesPodOperator):

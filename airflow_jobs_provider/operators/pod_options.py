@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 SMB_CSI_DRIVER = "smb.csi.k8s.io"
+# Where the job pod keeps the artifact and its config files; user mounts may not overlap them.
+DEFAULT_WORKSPACE = "/workspace"
+DEFAULT_CONFIG_DIR = "/etc/job-config"
 
 
 @dataclass(frozen=True)

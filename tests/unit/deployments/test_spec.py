@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from airflow_jobs_provider.artifacts.reference import ArtifactRef
-from airflow_jobs_provider.deployments.mounts import RESERVED_PATHS
 from airflow_jobs_provider.deployments.spec import DeploymentSpec, validate_spec
 from airflow_jobs_provider.operators.pod_options import JobResources, NfsMount, PvcMount, SmbMount
 from tests.unit.deployments.conftest import POLICY, RUNNER_IMAGE, VALID_SPEC
@@ -503,8 +502,3 @@ def test_json_schema_for_an_api() -> None:
     secret_file = schema["$defs"]["SecretConfigFile"]["properties"]["content"]
     assert {"format": "password", "type": "string", "writeOnly": True} in secret_file["anyOf"]
     assert schema["properties"]["mounts"]["items"]["discriminator"]["propertyName"] == "type"
-
-
-def test_reserved_paths_are_the_operators() -> None:
-    kubernetes = pytest.importorskip("airflow_jobs_provider.operators.kubernetes")
-    assert set(RESERVED_PATHS) == {kubernetes.DEFAULT_WORKSPACE, kubernetes.DEFAULT_CONFIG_DIR}

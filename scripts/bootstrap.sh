@@ -22,13 +22,13 @@ if [ ! -x .venv/bin/python ]; then
     echo "==> creating .venv with $("$PYTHON" --version)"
     "$PYTHON" -m venv .venv
 fi
-pins=()
-[ -f constraints.txt ] && pins=(-c constraints.txt)
-stamp=.venv/.installed-$(cat pyproject.toml ${pins[1]:-} | sha256sum | cut -c1-16)
+# constraints.txt pins every package (made with `pip freeze --exclude-editable`), so a fresh
+# machine installs what the tests last passed with.
+stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-    echo "==> installing airflow-jobs-provider and its test tools into .venv ${pins[1]:+(pinned by ${pins[1]})}"
+    echo "==> installing airflow-jobs-provider and its test tools into .venv (pinned by constraints.txt)"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q "${pins[@]}" -e ".[test,ldap]"
+    .venv/bin/python -m pip install -q -c constraints.txt -e ".[test,ldap]"
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

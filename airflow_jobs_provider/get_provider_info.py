@@ -161,6 +161,12 @@ def get_provider_info() -> dict[str, Any]:
                 "ui-field-behaviour": NEXUS_UI_FIELD_BEHAVIOUR,
             }
         ],
+        "plugins": [
+            {
+                "name": "job_orchestrator",
+                "plugin-class": "airflow_jobs_provider.plugin.airflow_plugin.JobOrchestratorPlugin",
+            }
+        ],
         "config": {
             "job_orchestrator": {
                 "description": "Job Orchestrator: where artifacts come from and how job pods are built.",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from pydantic import ValidationError
 
 _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
@@ -9,8 +12,13 @@ _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 def error_messages(error: ValidationError) -> list[str]:
     """One line per problem, led by the field's path so a form can point at the field."""
+    return detail_messages(error.errors(include_url=False))
+
+
+def detail_messages(details: Iterable[Mapping[str, Any]]) -> list[str]:
+    """``error_messages`` for error details from elsewhere, e.g. a web framework's request check."""
     lines = []
-    for detail in error.errors(include_url=False):
+    for detail in details:
         message = str(detail["msg"])
         for prefix in _PYDANTIC_PREFIXES:
             message = message.removeprefix(prefix)

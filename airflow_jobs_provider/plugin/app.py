@@ -1,0 +1,64 @@
+"""The plugin's FastAPI app, mounted by Airflow's API server under ``URL_PREFIX``.
+
+Its JSON API lives under ``API_PREFIX`` and describes itself at ``<URL_PREFIX>/openapi.json``
+(browsable at ``<URL_PREFIX>/docs``). Authentication is Airflow's own (see ``security``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from airflow_jobs_provider import __version__
+from airflow_jobs_provider.deployments.store import SpecStore, StoredDeployment
+from airflow_jobs_provider.plugin.errors import install_error_handlers
+from airflow_jobs_provider.plugin.one_off import OneOffTrigger
+from airflow_jobs_provider.plugin.routes import actions, browse, deployments
+from airflow_jobs_provider.plugin.security import check_csrf
+
+log = logging.getLogger(__name__)
+
+URL_PREFIX = "/job-orchestrator"
+API_PREFIX = "/api/v1"
+
+
+def create_app(one_off: OneOffTrigger | None = None) -> FastAPI:
+    """The app; ``one_off`` replaces the one-off trigger (tests shorten its timeout)."""
+    trigger = one_off or OneOffTrigger()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        trigger.start(_recent_deployments())
+        try:
+            yield
+        finally:
+            trigger.stop()
+
+    app = FastAPI(
+        title="Job Orchestrator",
+        version=__version__,
+        description=(
+            "Browse artifacts, deploy them as Airflow DAGs and watch their runs. Authenticate with an "
+            "Airflow token (`Authorization: Bearer <token>` from `POST /auth/token`) or the UI's session; "
+            "a change authenticated by the session cookie must send `X-Job-Orchestrator: 1`."
+        ),
+        lifespan=lifespan,
+        dependencies=[Depends(check_csrf)],
+    )
+    app.state.one_off = trigger
+    install_error_handlers(app)
+    for module in (browse, deployments, actions):
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app
+
+
+def _recent_deployments() -> list[StoredDeployment]:
+    """The valid deployments, for the one-off sweep at start-up; never stops the API server."""
+    try:
+        return [entry for entry in SpecStore().list() if isinstance(entry, StoredDeployment)]
+    except Exception:
+        log.warning("Could not read the specs folder at start-up", exc_info=True)
+        return []

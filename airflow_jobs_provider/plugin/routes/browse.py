@@ -1,0 +1,115 @@
+"""Browsing what can be deployed: artifact sources, the admin's catalogs, the spec's schema.
+
+Reads only; it needs the right to read DAGs. A search answers one page and a continuation
+token, never a whole repository.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, status
+
+from airflow_jobs_provider.artifacts.registry import SOURCES, get_artifact_source
+from airflow_jobs_provider.artifacts.source import ArtifactSource
+from airflow_jobs_provider.deployments.catalogs import runner_catalog, smb_catalog
+from airflow_jobs_provider.deployments.naming import dag_id_for, suggest_name
+from airflow_jobs_provider.deployments.spec import DeploymentSpec
+from airflow_jobs_provider.plugin.errors import ApiError
+from airflow_jobs_provider.plugin.schemas import (
+    AssetOut,
+    MountEndpointOut,
+    RepositoryOut,
+    RunnerImageOut,
+    SearchPageOut,
+    SuggestedName,
+)
+from airflow_jobs_provider.plugin.security import DagReader
+
+router = APIRouter(tags=["Browse"])
+
+SourcePath = Annotated[str, Path(description="nexus or local")]
+RepositoryPath = Annotated[str, Path(description="A repository of the source")]
+Group = Annotated[str, Query(max_length=255, description="Empty for none")]
+ComponentName = Annotated[str, Query(min_length=1, max_length=255)]
+
+
+def _source(source: str) -> ArtifactSource:
+    if source not in SOURCES:
+        raise ApiError(
+            status.HTTP_404_NOT_FOUND, f"there is no artifact source {source!r}: use {' or '.join(SOURCES)}"
+        )
+    return get_artifact_source(source)
+
+
+@router.get("/sources")
+def list_sources(user: DagReader) -> list[str]:
+    """The artifact sources deployments can run from."""
+    return list(SOURCES)
+
+
+@router.get("/sources/{source}/repositories")
+def list_repositories(source: SourcePath, user: DagReader) -> list[RepositoryOut]:
+    return [RepositoryOut.of(repository) for repository in _source(source).list_repositories()]
+
+
+@router.get("/sources/{source}/repositories/{repository}/search")
+def search(
+    source: SourcePath,
+    repository: RepositoryPath,
+    user: DagReader,
+    q: Annotated[str, Query(max_length=200, description="Words of the group or name; empty for all")] = "",
+    continuation_token: Annotated[str | None, Query(max_length=4096)] = None,
+) -> SearchPageOut:
+    """One page of components with their versions; pass ``continuation_token`` back for the next."""
+    return SearchPageOut.of(_source(source).search(repository, q, continuation_token))
+
+
+@router.get("/sources/{source}/repositories/{repository}/versions")
+def list_versions(
+    source: SourcePath, repository: RepositoryPath, user: DagReader, name: ComponentName, group: Group = ""
+) -> list[str]:
+    """Every version of one component, newest first."""
+    return _source(source).versions(repository, group, name)
+
+
+@router.get("/sources/{source}/repositories/{repository}/assets")
+def list_assets(
+    *,
+    source: SourcePath,
+    repository: RepositoryPath,
+    user: DagReader,
+    name: ComponentName,
+    version: Annotated[str, Query(min_length=1, max_length=128)],
+    group: Group = "",
+) -> list[AssetOut]:
+    """The files of one version, with their checksums."""
+    return [AssetOut.of(asset) for asset in _source(source).assets(repository, group, name, version)]
+
+
+@router.get("/catalogs/runner-images")
+def list_runner_images(user: DagReader) -> list[RunnerImageOut]:
+    return [RunnerImageOut.of(image) for image in runner_catalog()]
+
+
+@router.get("/catalogs/mounts")
+def list_mount_endpoints(user: DagReader) -> list[MountEndpointOut]:
+    """The SMB endpoints a spec's ``mounts`` may name."""
+    return [MountEndpointOut.of(name, endpoint) for name, endpoint in sorted(smb_catalog().items())]
+
+
+@router.get("/spec-schema")
+def spec_schema(user: DagReader) -> dict[str, Any]:
+    """The JSON schema of a deployment spec (the body of create and redeploy)."""
+    return DeploymentSpec.model_json_schema()
+
+
+@router.get("/suggest-name")
+def suggested_name(
+    user: DagReader,
+    artifact_name: Annotated[str, Query(min_length=1, max_length=255)],
+    version: Annotated[str, Query(max_length=128)] = "",
+) -> SuggestedName:
+    """A deployment name from the artifact's name and version, as the original tool made them."""
+    name = suggest_name(artifact_name, version)
+    return SuggestedName(name=name, dag_id=dag_id_for(name))

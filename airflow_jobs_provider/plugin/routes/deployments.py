@@ -1,0 +1,187 @@
+"""Deployments: create, read, redeploy, delete, history, exported code, pod preview, preflight.
+
+A change is written to the spec store first (which checks the spec again and refuses stale
+revisions), then Airflow is asked to parse the generator file at once, so the DAG appears,
+changes or disappears within seconds; a one-off deployment is then run once by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from typing import Annotated
+
+from airflow.api_fastapi.common.db.common import SessionDep
+from airflow.models.dag import DagModel
+from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.orm import Session
+
+from airflow_jobs_provider.deployments.spec import DeploymentSpec
+from airflow_jobs_provider.deployments.store import SpecStore, StoredDeployment
+from airflow_jobs_provider.plugin.airflow_state import dag_statuses, dag_team_names, record_action
+from airflow_jobs_provider.plugin.errors import ApiError
+from airflow_jobs_provider.plugin.one_off import OneOffTrigger
+from airflow_jobs_provider.plugin.preflight import preflight
+from airflow_jobs_provider.plugin.routes.common import valid_deployment
+from airflow_jobs_provider.plugin.schemas import (
+    CodeOut,
+    DeploymentList,
+    DeploymentOut,
+    HistoryOut,
+    PodOut,
+    PreflightOut,
+    RedeployRequest,
+    RevisionOut,
+    StatusOut,
+    dag_id_of,
+)
+from airflow_jobs_provider.plugin.security import (
+    Deleter,
+    Editor,
+    Reader,
+    UserDep,
+    authorize_dag,
+    authorized_dag_ids,
+    may_read_dags,
+    require_dag_read,
+)
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["Deployments"])
+
+
+@router.get("/deployments")
+def list_deployments(user: UserDep, session: SessionDep) -> DeploymentList:
+    """Every deployment the user may read, with its status; invalid spec files with their error."""
+    entries = SpecStore().list()
+    dag_ids = {dag_id for dag_id in map(dag_id_of, entries) if dag_id is not None}
+    readable = authorized_dag_ids(user, "GET", dag_team_names(dag_ids, session), dag_ids)
+    statuses = dag_statuses(readable, session)
+    # A file whose name is no deployment name has no DAG: only readers of all DAGs see it.
+    sees_unnamed = any(dag_id_of(entry) is None for entry in entries) and may_read_dags(user)
+    shown = []
+    for entry in entries:
+        dag_id = dag_id_of(entry)
+        if dag_id in readable:
+            shown.append(DeploymentOut.of(entry, statuses[dag_id]))
+        elif dag_id is None and sees_unnamed:
+            shown.append(DeploymentOut.of(entry, None))
+    return DeploymentList(deployments=shown)
+
+
+@router.post("/deployments", status_code=status.HTTP_201_CREATED)
+def create_deployment(
+    spec: DeploymentSpec, user: UserDep, session: SessionDep, request: Request, response: Response
+) -> DeploymentOut:
+    """Deploy a new name: 409 if it exists. A one-off deployment then runs once by itself."""
+    authorize_dag(user, "PUT", spec.dag_id, team_name=DagModel.get_team_name(spec.dag_id, session=session))
+    stored = SpecStore().create(spec, user.get_name())
+    _deployed(request, stored)
+    record_action(
+        session, event="create", dag_id=spec.dag_id, user_name=user.get_name(), revision=stored.revision
+    )
+    response.headers["Location"] = str(request.url_for("get_deployment", name=stored.name))
+    return _out(stored, session)
+
+
+@router.get("/deployments/{name}")
+def get_deployment(caller: Reader, session: SessionDep) -> DeploymentOut:
+    entry = SpecStore().get(caller.name)
+    return DeploymentOut.of(entry, dag_statuses([caller.dag_id], session)[caller.dag_id])
+
+
+@router.put("/deployments/{name}")
+def redeploy(body: RedeployRequest, caller: Editor, session: SessionDep, request: Request) -> DeploymentOut:
+    """Deploy a new revision; 409 unless ``revision`` is still the current one."""
+    stored = SpecStore().update(caller.name, body.spec, caller.user_name, body.revision)
+    _deployed(request, stored)
+    record_action(
+        session, event="update", dag_id=caller.dag_id, user_name=caller.user_name, revision=stored.revision
+    )
+    return _out(stored, session)
+
+
+@router.delete("/deployments/{name}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_deployment(
+    caller: Deleter,
+    session: SessionDep,
+    request: Request,
+    revision: Annotated[int | None, Query(ge=1, description="409 unless still at this revision")] = None,
+) -> None:
+    """Move the spec into its history; the DAG disappears from Airflow at the next parse."""
+    SpecStore().delete(caller.name, caller.user_name, expected_revision=revision)
+    _one_off(request).cancel(caller.dag_id)
+    _request_reparse(removed_dag_ids=[caller.dag_id])
+    record_action(session, event="delete", dag_id=caller.dag_id, user_name=caller.user_name)
+
+
+@router.get("/deployments/{name}/history")
+def deployment_history(caller: Reader) -> HistoryOut:
+    revisions = SpecStore().history(caller.name)
+    return HistoryOut(name=caller.name, revisions=[RevisionOut.of(revision) for revision in revisions])
+
+
+@router.get("/deployments/{name}/code")
+def exported_code(caller: Reader) -> CodeOut:
+    """The deployment as a standalone Airflow 3 DAG file (the original tool's "Airflow translation")."""
+    from airflow_jobs_provider.deployments.code_export import export_dag_code
+
+    stored = valid_deployment(caller.name)
+    return CodeOut(dag_id=caller.dag_id, file_name=f"{caller.dag_id}.py", code=export_dag_code(stored))
+
+
+@router.get("/deployments/{name}/pod")
+def pod_preview(caller: Reader) -> PodOut:
+    """The pod the operator would build for this deployment (the artifact is resolved at run time)."""
+    from airflow_jobs_provider.deployments.dag_builder import preview_pod
+
+    stored = valid_deployment(caller.name)
+    if stored.spec.executor != "kubernetes":
+        raise ApiError(status.HTTP_409_CONFLICT, f"{caller.name!r} runs on the Airflow worker, in no pod")
+    return PodOut(dag_id=caller.dag_id, pod=preview_pod(stored.spec))
+
+
+@router.get("/deployments/{name}/preflight")
+def check_deployment(caller: Reader) -> PreflightOut:
+    """The preflight checks of the deployment as it is deployed."""
+    return PreflightOut.of(preflight(valid_deployment(caller.name).spec))
+
+
+@router.post("/preflight", tags=["Browse"])
+def check_spec(spec: DeploymentSpec, user: UserDep) -> PreflightOut:
+    """Will this spec run? Checks the image, the artifact, the names and the cluster's Secrets and PVCs."""
+    require_dag_read(user)
+    return PreflightOut.of(preflight(spec))
+
+
+def _out(stored: StoredDeployment, session: Session) -> DeploymentOut:
+    status_ = dag_statuses([stored.spec.dag_id], session)[stored.spec.dag_id]
+    return DeploymentOut.of_stored(stored, StatusOut.of(status_))
+
+
+def _one_off(request: Request) -> OneOffTrigger:
+    trigger: OneOffTrigger = request.app.state.one_off
+    return trigger
+
+
+def _deployed(request: Request, stored: StoredDeployment) -> None:
+    """After a write: parse now, and run a one-off deployment once its DAG is there."""
+    _request_reparse()
+    if stored.spec.airflow_schedule is None:
+        _one_off(request).request(stored)
+    else:
+        _one_off(request).cancel(stored.spec.dag_id)
+
+
+def _request_reparse(removed_dag_ids: Collection[str] = ()) -> None:
+    """The deployment is written whatever happens here: at worst the DAG follows at the next parse."""
+    from airflow_jobs_provider.deployments.reparse import request_reparse
+
+    try:
+        request_reparse(removed_dag_ids=removed_dag_ids)
+    except Exception:
+        log.warning(
+            "Could not request a parse of the deployments' DAG file; the next periodic parse applies the change",
+            exc_info=True,
+        )

@@ -1,0 +1,279 @@
+"""The shapes the API answers with (and its OpenAPI description shows).
+
+Built from the store's and Airflow's objects here, so routes stay short. A spec is always
+dumped by the spec model, which leaves secret config-file contents out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from airflow_jobs_provider.artifacts.catalog import ComponentVersions, Repository, SearchPage
+from airflow_jobs_provider.artifacts.reference import AssetInfo
+from airflow_jobs_provider.deployments.catalogs import RunnerImage, SmbEndpoint
+from airflow_jobs_provider.deployments.naming import dag_id_for
+from airflow_jobs_provider.deployments.spec import DeploymentSpec
+from airflow_jobs_provider.deployments.store import Entry, InvalidSpec, Revision, StoredDeployment
+from airflow_jobs_provider.plugin.airflow_state import PENDING, DagState, DagStatus, LatestRun
+from airflow_jobs_provider.plugin.preflight import Check
+
+
+class RepositoryOut(BaseModel):
+    name: str
+    format: str
+    type: str
+    url: str
+
+    @classmethod
+    def of(cls, repository: Repository) -> RepositoryOut:
+        return cls(name=repository.name, format=repository.format, type=repository.type, url=repository.url)
+
+
+class ComponentOut(BaseModel):
+    group: str
+    name: str
+    versions: list[str] = Field(description="Newest first; the next page may hold more")
+
+    @classmethod
+    def of(cls, component: ComponentVersions) -> ComponentOut:
+        return cls(group=component.group, name=component.name, versions=list(component.versions))
+
+
+class SearchPageOut(BaseModel):
+    components: list[ComponentOut]
+    continuation_token: str | None = Field(description="Pass it back for the next page; null on the last")
+
+    @classmethod
+    def of(cls, page: SearchPage) -> SearchPageOut:
+        return cls(
+            components=[ComponentOut.of(c) for c in page.components],
+            continuation_token=page.continuation_token,
+        )
+
+
+class AssetOut(BaseModel):
+    path: str
+    file_name: str
+    sha256: str | None
+    sha1: str | None
+    size: int | None
+    last_modified: str | None
+
+    @classmethod
+    def of(cls, asset: AssetInfo) -> AssetOut:
+        return cls(
+            path=asset.path,
+            file_name=asset.file_name,
+            sha256=asset.sha256,
+            sha1=asset.sha1,
+            size=asset.size,
+            last_modified=asset.last_modified,
+        )
+
+
+class RunnerImageOut(BaseModel):
+    image: str
+    label: str
+
+    @classmethod
+    def of(cls, image: RunnerImage) -> RunnerImageOut:
+        return cls(image=image.image, label=image.label)
+
+
+class MountEndpointOut(BaseModel):
+    """An SMB endpoint users may mount below; its credentials Secret stays the admin's business."""
+
+    name: str
+    source: str
+
+    @classmethod
+    def of(cls, name: str, endpoint: SmbEndpoint) -> MountEndpointOut:
+        return cls(name=name, source=endpoint.source)
+
+
+class SuggestedName(BaseModel):
+    name: str
+    dag_id: str
+
+
+class RunOut(BaseModel):
+    """The latest run and its task: ``log_url`` opens the try's log in Airflow's UI."""
+
+    run_id: str
+    run_type: str
+    state: str | None
+    start_date: datetime | None
+    end_date: datetime | None
+    task_id: str | None
+    task_state: str | None
+    try_number: int | None
+    log_url: str | None
+    failure_reason: str | None = Field(description="Why the task failed, in words (from the operator)")
+
+    @classmethod
+    def of(cls, run: LatestRun) -> RunOut:
+        return cls(
+            run_id=run.run_id,
+            run_type=run.run_type,
+            state=run.state,
+            start_date=run.start_date,
+            end_date=run.end_date,
+            task_id=run.task_id,
+            task_state=run.task_state,
+            try_number=run.try_number,
+            log_url=run.log_url,
+            failure_reason=run.failure_reason,
+        )
+
+
+class StatusOut(BaseModel):
+    dag_state: DagState = Field(description="pending: Airflow has not parsed the deployment's DAG (yet)")
+    next_run_after: datetime | None
+    latest_run: RunOut | None
+
+    @classmethod
+    def of(cls, status: DagStatus) -> StatusOut:
+        run = status.latest_run
+        return cls(
+            dag_state=status.dag_state,
+            next_run_after=status.next_run_after,
+            latest_run=RunOut.of(run) if run is not None else None,
+        )
+
+
+class DeploymentOut(BaseModel):
+    """A deployment as deployed, or a spec file that cannot be deployed (``valid: false``, ``error``)."""
+
+    name: str
+    dag_id: str | None
+    valid: bool
+    error: str | None = None
+    revision: int | None = None
+    deployed_by: str | None = None
+    deployed_at: datetime | None = None
+    changes: list[str] = Field(default_factory=list, description="Fields changed by the latest revision")
+    kind: Literal["one-off", "scheduled"] | None = None
+    schedule: str | None = None
+    executor: str | None = None
+    runner_image: str | None = None
+    artifact: str | None = Field(default=None, description="repository/group:name:version")
+    spec: dict[str, Any] | None = Field(default=None, description="Secret file contents are never shown")
+    status: StatusOut
+
+    @classmethod
+    def of(cls, entry: Entry, status: DagStatus | None) -> DeploymentOut:
+        dag_id = dag_id_of(entry)
+        shown = StatusOut.of(status or PENDING)
+        if isinstance(entry, InvalidSpec):
+            return cls(
+                name=entry.name,
+                dag_id=dag_id,
+                valid=False,
+                error=entry.error,
+                revision=entry.revision,
+                status=shown,
+            )
+        return cls.of_stored(entry, shown)
+
+    @classmethod
+    def of_stored(cls, stored: StoredDeployment, status: StatusOut) -> DeploymentOut:
+        spec = stored.spec
+        return cls(
+            name=stored.name,
+            dag_id=spec.dag_id,
+            valid=True,
+            revision=stored.revision,
+            deployed_by=stored.deployed_by,
+            deployed_at=stored.deployed_at,
+            changes=list(stored.changes),
+            kind="one-off" if spec.airflow_schedule is None else "scheduled",
+            schedule=spec.schedule,
+            executor=spec.executor,
+            runner_image=spec.runner_image,
+            artifact=spec.artifact.to_ref().coordinates,
+            spec=spec.model_dump(mode="json"),
+            status=status,
+        )
+
+
+class DeploymentList(BaseModel):
+    deployments: list[DeploymentOut]
+
+
+class RevisionOut(BaseModel):
+    revision: int
+    action: Literal["create", "update", "delete"]
+    deployed_by: str
+    deployed_at: datetime
+    changes: list[str]
+    spec: dict[str, Any] | None = Field(description="As written then; null for a deletion")
+
+    @classmethod
+    def of(cls, revision: Revision) -> RevisionOut:
+        return cls(
+            revision=revision.revision,
+            action=revision.action,
+            deployed_by=revision.deployed_by,
+            deployed_at=revision.deployed_at,
+            changes=list(revision.changes),
+            spec=dict(revision.spec) if revision.spec is not None else None,
+        )
+
+
+class HistoryOut(BaseModel):
+    name: str
+    revisions: list[RevisionOut] = Field(description="Oldest first")
+
+
+class RedeployRequest(BaseModel):
+    """A new spec for an existing deployment, and the revision it was edited from."""
+
+    revision: int = Field(ge=1, description="The revision you edited: 409 if it is no longer the current one")
+    spec: DeploymentSpec
+
+
+class CodeOut(BaseModel):
+    dag_id: str
+    file_name: str
+    code: str = Field(description="A standalone Airflow 3 DAG file; for reading and copying")
+
+
+class PodOut(BaseModel):
+    dag_id: str
+    pod: dict[str, Any] = Field(description="The pod the operator would build, before run-time values")
+
+
+class CheckOut(BaseModel):
+    name: str
+    verdict: Literal["ok", "failed", "skipped"]
+    message: str
+
+    @classmethod
+    def of(cls, check: Check) -> CheckOut:
+        return cls(name=check.name, verdict=check.verdict, message=check.message)
+
+
+class PreflightOut(BaseModel):
+    ok: bool = Field(description="No check failed (skipped ones say what could not be checked)")
+    checks: list[CheckOut]
+
+    @classmethod
+    def of(cls, checks: list[Check]) -> PreflightOut:
+        return cls(ok=all(c.verdict != "failed" for c in checks), checks=[CheckOut.of(c) for c in checks])
+
+
+class RunStarted(BaseModel):
+    dag_id: str
+    run_id: str
+    state: str | None
+
+
+def dag_id_of(entry: Entry) -> str | None:
+    """The DAG of a spec file; None when its file name is no deployment name."""
+    try:
+        return dag_id_for(entry.name)
+    except ValueError:
+        return None

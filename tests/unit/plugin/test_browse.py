@@ -1,0 +1,138 @@
+"""Browsing through the API: the local source, a Nexus (simulated) with paged search, the catalogs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.fakes.nexus import FakeNexus
+from tests.unit.plugin.conftest import Api
+
+GROUP = "org.example.jobs"
+
+
+@pytest.fixture
+def nexus(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNexus]:
+    """A Nexus with five components of two versions, two components a search page."""
+    with FakeNexus(search_page_size=2) as server:
+        server.add_repository("releases")
+        for number in range(5):
+            for version in ("1.0.0", "1.10.0"):
+                server.add_component(
+                    "releases", GROUP, f"job-{number}", version, {f"job-{number}-{version}.jar": b"x"}
+                )
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_NEXUS_DEFAULT", json.dumps({"conn_type": "nexus", "host": server.base_url})
+        )
+        yield server
+
+
+def test_local_source(api: Callable[..., Api]) -> None:
+    viewer = api("viewer")
+    assert viewer("GET", "/sources").json() == ["nexus", "local"]
+    assert [r["name"] for r in viewer("GET", "/sources/local/repositories").json()] == ["examples"]
+    page = viewer("GET", "/sources/local/repositories/examples/search", params={"q": "hello"}).json()
+    assert page == {
+        "components": [{"group": GROUP, "name": "hello-python", "versions": ["1.1.0", "1.0.0"]}],
+        "continuation_token": None,
+    }
+    versions = viewer(
+        "GET",
+        "/sources/local/repositories/examples/versions",
+        params={"group": GROUP, "name": "hello-python"},
+    )
+    assert versions.json() == ["1.1.0", "1.0.0"]
+    (asset,) = viewer(
+        "GET",
+        "/sources/local/repositories/examples/assets",
+        params={"group": GROUP, "name": "hello-python", "version": "1.0.0"},
+    ).json()
+    assert asset["path"] == f"{GROUP}/hello-python/1.0.0/hello.py" and asset["file_name"] == "hello.py"
+    assert len(asset["sha256"]) == 64 and asset["size"] > 0
+    assert "download_url" not in asset  # where the files live is the server's business
+
+
+def test_nexus_search_pages_with_a_continuation_token(api: Callable[..., Api], nexus: FakeNexus) -> None:
+    viewer = api("viewer")
+    assert [r["name"] for r in viewer("GET", "/sources/nexus/repositories").json()] == ["releases"]
+    names: list[str] = []
+    token = None
+    for _ in range(10):
+        params = {"q": "job*"} | ({"continuation_token": token} if token else {})
+        page = viewer("GET", "/sources/nexus/repositories/releases/search", params=params).json()
+        names += [c["name"] for c in page["components"]]
+        assert len(page["components"]) <= 2
+        token = page["continuation_token"]
+        if token is None:
+            break
+    assert sorted(set(names)) == [f"job-{n}" for n in range(5)]
+    versions = viewer(
+        "GET", "/sources/nexus/repositories/releases/versions", params={"group": GROUP, "name": "job-1"}
+    )
+    assert versions.json() == ["1.10.0", "1.0.0"]
+
+
+def test_a_foreign_continuation_token_is_a_bad_request(api: Callable[..., Api], nexus: FakeNexus) -> None:
+    response = api()(
+        "GET", "/sources/nexus/repositories/releases/search", params={"continuation_token": "abc"}
+    )
+    assert response.status_code == 400
+    assert "continuation token" in response.json()["detail"]
+
+
+def test_what_does_not_exist_is_404(api: Callable[..., Api], nexus: FakeNexus) -> None:
+    missing = api()(
+        "GET",
+        "/sources/nexus/repositories/releases/assets",
+        params={"group": GROUP, "name": "job-1", "version": "9"},
+    )
+    assert missing.status_code == 404
+    assert "job-1:9 is not in repository 'releases'" in missing.json()["detail"]
+    assert api()("GET", "/sources/ftp/repositories").status_code == 404
+
+
+def test_a_failing_nexus_is_502_with_its_message(
+    api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeNexus(anonymous=False) as locked:
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_NEXUS_DEFAULT", json.dumps({"conn_type": "nexus", "host": locked.base_url})
+        )
+        response = api()("GET", "/sources/nexus/repositories")
+    assert response.status_code == 502
+    assert "connection 'nexus_default'" in response.json()["detail"]
+
+
+def test_catalogs_schema_and_name_suggestion(
+    api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "AIRFLOW__JOB_ORCHESTRATOR__RUNNER_IMAGES", "Talend (Java 17)=registry.example.org/talend:17"
+    )
+    monkeypatch.setenv(
+        "AIRFLOW__JOB_ORCHESTRATOR__SMB_ENDPOINTS",
+        json.dumps(
+            {"research": {"source": "//files.example.org/research", "credentials_secret": "smb-research"}}
+        ),
+    )
+    viewer = api("viewer")
+    assert viewer("GET", "/catalogs/runner-images").json() == [
+        {"image": "python:3.12-slim", "label": "python:3.12-slim"},
+        {"image": "registry.example.org/talend:17", "label": "Talend (Java 17)"},
+    ]
+    assert viewer("GET", "/catalogs/mounts").json() == [
+        {"name": "research", "source": "//files.example.org/research"}
+    ]
+    schema = viewer("GET", "/spec-schema").json()
+    assert {"name", "artifact", "executor", "schedule"} <= set(schema["properties"])
+    suggested = viewer("GET", "/suggest-name", params={"artifact_name": "Customer_Sync", "version": "2.0.1"})
+    assert suggested.json() == {"name": "customer-sync-2-0-1", "dag_id": "job_customer-sync-2-0-1"}
+
+
+def test_a_broken_catalog_is_503(api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__SMB_ENDPOINTS", "{not json")
+    response = api()("GET", "/catalogs/mounts")
+    assert response.status_code == 503
+    assert response.json()["detail"].startswith("[job_orchestrator] smb_endpoints is not valid")

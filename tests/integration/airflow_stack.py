@@ -15,6 +15,7 @@ When a test fails, the tails of every running stack's component logs are attache
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import secrets
@@ -53,6 +54,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class ApiError(AssertionError):
+    """An unexpected HTTP status from the API."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def transient(exc: BaseException) -> bool:
+    """Errors a poll retries: the server is not up (yet), or answered 5xx (e.g. SQLite busy)."""
+    if isinstance(exc, ApiError):
+        return exc.status >= 500
+    return isinstance(exc, (requests.RequestException, OSError))
+
+
 def wait_until(
     condition: Callable[[], T | None],
     *,
@@ -64,7 +80,8 @@ def wait_until(
     """Poll ``condition`` until it returns a truthy value and return that value.
 
     ``check`` runs before each poll and may raise to stop early (e.g. a server died).
-    Exceptions from ``condition`` count as "not yet"; the last one is shown on timeout.
+    Transient errors from ``condition`` (see ``transient``) count as "not yet" and the last one
+    is shown on timeout; any other exception ends the wait at once.
     """
     deadline = time.monotonic() + timeout
     last: object = None
@@ -73,7 +90,9 @@ def wait_until(
             check()
         try:
             value = condition()
-        except Exception as exc:  # the thing polled may not be up yet
+        except Exception as exc:
+            if not transient(exc):
+                raise
             last = exc
         else:
             if value:
@@ -121,28 +140,34 @@ def _tree(root_pid: int) -> list[psutil.Process]:
 
 
 def _signal_all(procs: Iterable[psutil.Process], sig: signal.Signals) -> None:
-    groups: set[int] = set()
+    """Send ``sig`` once to each process: to whole process groups where possible (as a terminal
+    does for Ctrl-C), to single processes otherwise. Twice would matter: a second SIGINT
+    interrupts ``airflow standalone`` while it is shutting down."""
+    by_group: dict[int, list[psutil.Process]] = {}
     for proc in procs:
         with contextlib.suppress(OSError, psutil.Error):
-            groups.add(os.getpgid(proc.pid))
-    groups.discard(os.getpgrp())  # never our own group
-    for group in groups:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(group, sig)
-    for proc in procs:
-        with contextlib.suppress(psutil.Error):
-            proc.send_signal(sig)
+            by_group.setdefault(os.getpgid(proc.pid), []).append(proc)
+    for group, members in by_group.items():
+        if group != os.getpgrp():  # never our own group
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, sig)
+                continue
+        for proc in members:
+            with contextlib.suppress(psutil.Error):
+                proc.send_signal(sig)
 
 
-def stop_process_tree(root_pid: int, *, grace: float = 15.0) -> list[psutil.Process]:
-    """Stop a process started with ``start_new_session=True`` and everything it started.
+def stop_process_trees(
+    root_pids: Iterable[int], *, grace: float = 15.0, sig: signal.Signals = signal.SIGTERM
+) -> list[psutil.Process]:
+    """Stop processes started with ``start_new_session=True`` and everything they started.
 
-    SIGTERM to every process group of its tree, wait up to ``grace`` seconds, then SIGKILL
-    whatever is left (looking for new children again). Returns the processes still alive
-    afterwards, which should be none.
+    ``sig`` (SIGTERM; SIGINT is Ctrl-C) to every process group of their trees at once, wait up
+    to ``grace`` seconds, then SIGKILL whatever is left, looking for new children again.
+    Returns the processes still alive afterwards, which should be none.
     """
-    procs = _tree(root_pid)
-    _signal_all(procs, signal.SIGTERM)
+    procs = [proc for pid in root_pids for proc in _tree(pid)]
+    _signal_all(procs, sig)
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         procs = [p for p in procs if _alive(p)]
@@ -161,6 +186,24 @@ def stop_process_tree(root_pid: int, *, grace: float = 15.0) -> list[psutil.Proc
         _signal_all(procs, signal.SIGKILL)
         psutil.wait_procs(procs, timeout=5)
     return [p for p in procs if _alive(p)]
+
+
+def stop_process_tree(
+    root_pid: int, *, grace: float = 15.0, sig: signal.Signals = signal.SIGTERM
+) -> list[psutil.Process]:
+    """``stop_process_trees`` for one root."""
+    return stop_process_trees([root_pid], grace=grace, sig=sig)
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+_PR_SET_PDEATHSIG = 1
+
+
+def _terminate_with_parent() -> None:
+    """In the child before exec: SIGTERM it when the test process dies, even by SIGKILL, so a
+    killed test run leaves no Airflow behind. One system call, no lock, no allocation."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
 
 
 @dataclass
@@ -185,6 +228,7 @@ class ManagedProcess:
                 env=dict(self.env),
                 cwd=self.cwd,
                 start_new_session=True,
+                preexec_fn=_terminate_with_parent,  # noqa: PLW1509 - a single prctl, see there
             )
 
     @property
@@ -199,9 +243,13 @@ class ManagedProcess:
         if self.popen is None:
             return []
         leftovers = stop_process_tree(self.popen.pid, grace=grace)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout=5)
+        self.reap()
         return leftovers
+
+    def reap(self) -> None:
+        if self.popen is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.popen.wait(timeout=5)
 
     def tail(self, lines: int = LOG_TAIL_LINES) -> str:
         return tail(self.log_path, lines)
@@ -215,10 +263,11 @@ class ManagedProcess:
 def _render_log_record(record: object) -> list[str]:
     """Plain text lines of one entry of Airflow 3's structured task log."""
     if isinstance(record, str):
+        text = record
         try:
-            record = json.loads(record)
+            record = json.loads(text)
         except ValueError:
-            return record.splitlines() or [""]
+            return text.splitlines() or [""]
     if not isinstance(record, dict):
         return [str(record)]
     event = record.get("event")
@@ -270,7 +319,9 @@ class AirflowClient:
             timeout=self.request_timeout,
         )
         if response.status_code not in (200, 201):
-            raise AssertionError(f"login failed: HTTP {response.status_code} {response.text[:500]}")
+            raise ApiError(
+                f"login failed: HTTP {response.status_code} {response.text[:500]}", response.status_code
+            )
         token = str(response.json()["access_token"])
         if username is None or username == self.username:
             self._token = token
@@ -294,8 +345,9 @@ class AirflowClient:
         """JSON of a request to ``/api/v2/<path>``; raises with the body on an unexpected status."""
         response = self.request(method, f"/api/v2/{path.lstrip('/')}", **kwargs)
         if response.status_code not in set(expect):
-            raise AssertionError(
-                f"{method} /api/v2/{path}: HTTP {response.status_code} {response.text[:2000]}"
+            raise ApiError(
+                f"{method} /api/v2/{path}: HTTP {response.status_code} {response.text[:2000]}",
+                response.status_code,
             )
         return response.json() if response.content else None
 
@@ -337,7 +389,8 @@ class AirflowClient:
         response = self.request("GET", f"/api/v2/dags/{dag_id}")
         if response.status_code == 404:
             return None
-        response.raise_for_status()
+        if response.status_code != 200:
+            raise ApiError(f"GET /api/v2/dags/{dag_id}: HTTP {response.status_code}", response.status_code)
         return dict(response.json())
 
     def import_errors(self) -> list[dict[str, Any]]:
@@ -349,17 +402,25 @@ class AirflowClient:
         shown on timeout."""
 
         def listed() -> dict[str, Any] | None:
-            if dag_file is not None:
+            dag = self.get_dag(dag_id)
+            if dag is None and dag_file is not None:
                 for error in self.import_errors():
                     if str(error["filename"]).endswith(dag_file):
                         raise AssertionError(f"{dag_file} failed to import:\n{error['stack_trace']}")
-            return self.get_dag(dag_id)
+            return dag
 
         try:
             return self._wait(listed, timeout, f"DAG {dag_id!r} to be listed")
         except TimeoutError as exc:
             errors = "\n".join(f"{e['filename']}:\n{e['stack_trace']}" for e in self.import_errors())
             raise TimeoutError(f"{exc}\nimport errors:\n{errors or '(none)'}") from None
+
+    def request_reparse(self, dag_id: str) -> None:
+        """Ask the dag-processor to parse ``dag_id``'s file next (``PUT /parseDagFile/{file_token}``)."""
+        dag = self.get_dag(dag_id)
+        if dag is None:
+            raise AssertionError(f"DAG {dag_id!r} is not listed")
+        self.api("PUT", f"parseDagFile/{dag['file_token']}", expect=(201,))
 
     def set_paused(self, dag_id: str, paused: bool) -> dict[str, Any]:
         return dict(self.api("PATCH", f"dags/{dag_id}", json={"is_paused": paused}))
@@ -491,8 +552,10 @@ class AirflowStack:
       else, e.g. ``AIRFLOW__JOB_ORCHESTRATOR__LOCAL_ARTIFACTS_ROOT``); it wins over the defaults.
     - ``auth_manager``: class path (default: the simple auth manager). ``users`` maps user name
       to ``(role, password)`` for the simple auth manager: they go to
-      ``[core] simple_auth_manager_users`` and a passwords file. For another auth manager (FAB),
-      create users with ``run_cli`` after ``migrate()`` or from ``webserver_config``.
+      ``[core] simple_auth_manager_users`` and a passwords file; the first one is the user of
+      ``client``. For another auth manager (FAB), ``users`` only gives ``client``'s credentials:
+      create them with ``run_cli("users", "create", ...)`` after ``prepare()`` (which migrates
+      the database) or ``start()``, or let LDAP know them (``webserver_config``).
     - ``webserver_config``: text of ``webserver_config.py`` (FAB), written in ``home``.
     - ``plugins_folder``: Airflow's plugins folder (default: an empty folder in ``home``).
     - ``triggerer``: also run ``airflow triggerer`` (only deferrable tasks need it).
@@ -575,9 +638,6 @@ class AirflowStack:
                 "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "3",
                 "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
                 "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
-                "AIRFLOW__DAG_PROCESSOR__STALE_DAG_THRESHOLD": "50",
-                "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.5",
-                "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
             }
         )
         env.update(self.env)
@@ -637,7 +697,8 @@ class AirflowStack:
         }
         if self.triggerer:
             commands["triggerer"] = ["triggerer"]
-        _ACTIVE_STACKS.append(self)
+        if self not in _ACTIVE_STACKS:
+            _ACTIVE_STACKS.append(self)
         try:
             for name, argv in commands.items():
                 process = ManagedProcess(
@@ -669,12 +730,14 @@ class AirflowStack:
                 raise RuntimeError(f"{self.name}: {name} exited with {code}:\n{process.tail()}")
 
     def stop(self, grace: float = 15.0) -> list[psutil.Process]:
-        """Stop every component and all it started; returns leftovers (should be empty)."""
-        leftovers: list[psutil.Process] = []
-        # the scheduler first: it must not start tasks while the others go away
-        order = ["scheduler", "triggerer", "dag-processor", "api-server"]
-        for name in sorted(self.processes, key=lambda n: order.index(n) if n in order else len(order)):
-            leftovers.extend(self.processes[name].stop(grace=grace))
+        """Stop every component and all it started, all at once (SIGTERM, SIGKILL after
+        ``grace`` seconds); returns the processes left (should be none)."""
+        if self._client is not None:
+            self._client.session.close()  # no keep-alive connection to wait for
+        started = [process for process in self.processes.values() if process.popen is not None]
+        leftovers = stop_process_trees([process.pid for process in started], grace=grace)
+        for process in started:
+            process.reap()
         if self in _ACTIVE_STACKS:
             _ACTIVE_STACKS.remove(self)
         return leftovers
@@ -691,9 +754,7 @@ class AirflowStack:
     def client(self) -> AirflowClient:
         """A REST client logged in as the first user."""
         if self._client is None:
-            self._client = AirflowClient(
-                self.base_url, self.username, self.password, check=self.check_running
-            )
+            self._client = self.client_for(self.username, self.password)
         return self._client
 
     def client_for(self, username: str, password: str) -> AirflowClient:

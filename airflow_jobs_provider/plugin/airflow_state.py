@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
-from airflow.configuration import conf
 from airflow.models.dag import DagModel
 from airflow.models.dagrun import DagRun
 from airflow.models.log import Log
@@ -62,8 +61,11 @@ class DagNotParsedError(LookupError):
     """The deployment's DAG is not in Airflow's database (yet)."""
 
 
-def dag_statuses(dag_ids: Collection[str], session: Session) -> dict[str, DagStatus]:
-    """The status of each DAG in ``dag_ids`` (``PENDING`` when Airflow has none) in four queries."""
+def dag_statuses(dag_ids: Collection[str], session: Session, *, ui_url: str) -> dict[str, DagStatus]:
+    """The status of each DAG in ``dag_ids`` (``PENDING`` when Airflow has none) in four queries.
+
+    :param ui_url: where Airflow's UI is, for the links to logs.
+    """
     ids = sorted(set(dag_ids))
     if not ids:
         return {}
@@ -75,7 +77,7 @@ def dag_statuses(dag_ids: Collection[str], session: Session) -> dict[str, DagSta
             )
         )
     }
-    runs = _latest_runs(ids, session)
+    runs = _latest_runs(ids, session, ui_url)
     statuses: dict[str, DagStatus] = {}
     for dag_id in ids:
         dag = dags.get(dag_id)
@@ -88,6 +90,10 @@ def dag_statuses(dag_ids: Collection[str], session: Session) -> dict[str, DagSta
             latest_run=runs.get(dag_id),
         )
     return statuses
+
+
+def dag_status(dag_id: str, session: Session, *, ui_url: str) -> DagStatus:
+    return dag_statuses([dag_id], session, ui_url=ui_url)[dag_id]
 
 
 def dag_team_names(dag_ids: Collection[str], session: Session) -> dict[str, str | None]:
@@ -139,17 +145,18 @@ def record_action(session: Session, *, event: str, dag_id: str, user_name: str, 
     )
 
 
-def task_log_url(dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int = -1) -> str:
+def task_log_url(
+    ui_url: str, *, dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int
+) -> str:
     """Airflow 3's UI page of a task try, whose first tab is its log (as ``TaskInstance.log_url``)."""
-    base_url = conf.get("api", "base_url", fallback="").rstrip("/")
     mapped = f"/mapped/{map_index}" if map_index >= 0 else ""
     return (
-        f"{base_url}/dags/{quote(dag_id)}/runs/{quote(run_id, safe='')}/tasks/{quote(task_id)}{mapped}"
+        f"{ui_url}/dags/{quote(dag_id)}/runs/{quote(run_id, safe='')}/tasks/{quote(task_id)}{mapped}"
         f"?try_number={try_number}"
     )
 
 
-def _latest_runs(dag_ids: list[str], session: Session) -> dict[str, LatestRun]:
+def _latest_runs(dag_ids: list[str], session: Session, ui_url: str) -> dict[str, LatestRun]:
     """Three queries: the newest run of each DAG, its task instances, their failure reasons."""
     latest_ids = (
         select(func.max(DagRun.id))
@@ -205,7 +212,14 @@ def _latest_runs(dag_ids: list[str], session: Session) -> dict[str, LatestRun]:
                 "try_number": task.try_number,
                 "map_index": task.map_index,
                 "failure_reason": str(reason) if reason is not None else None,
-                "log_url": task_log_url(run.dag_id, run.run_id, task.task_id, task.try_number, task.map_index)
+                "log_url": task_log_url(
+                    ui_url,
+                    dag_id=run.dag_id,
+                    run_id=run.run_id,
+                    task_id=task.task_id,
+                    try_number=task.try_number,
+                    map_index=task.map_index,
+                )
                 if task.try_number
                 else None,
             }

@@ -1,4 +1,4 @@
-"""The plugin's FastAPI app, mounted by Airflow's API server under ``URL_PREFIX``.
+"""The plugin's FastAPI app, mounted by Airflow's API server under ``airflow_plugin.URL_PREFIX``.
 
 Its JSON API lives under ``API_PREFIX`` and describes itself at ``<URL_PREFIX>/openapi.json``
 (browsable at ``<URL_PREFIX>/docs``). Authentication is Airflow's own (see ``security``).
@@ -21,7 +21,6 @@ from airflow_jobs_provider.plugin.security import check_csrf
 
 log = logging.getLogger(__name__)
 
-URL_PREFIX = "/job-orchestrator"
 API_PREFIX = "/api/v1"
 
 

@@ -11,14 +11,14 @@ from fastapi import APIRouter, status
 
 from airflow_jobs_provider.plugin.airflow_state import (
     DagNotParsedError,
-    dag_statuses,
+    dag_status,
     record_action,
     set_paused,
     state_name,
     trigger_run,
 )
 from airflow_jobs_provider.plugin.errors import ApiError
-from airflow_jobs_provider.plugin.routes.common import valid_deployment
+from airflow_jobs_provider.plugin.routes.common import UiUrl, valid_deployment
 from airflow_jobs_provider.plugin.schemas import RunStarted, StatusOut
 from airflow_jobs_provider.plugin.security import Caller, Editor, Runner
 
@@ -28,10 +28,10 @@ RETRY_AFTER_SECONDS = 5
 
 
 @router.post("/run", status_code=status.HTTP_202_ACCEPTED)
-def run_now(caller: Runner, session: SessionDep) -> RunStarted:
+def run_now(caller: Runner, session: SessionDep, ui_url: UiUrl) -> RunStarted:
     """Queue a run now; its progress shows in the deployment's status."""
     valid_deployment(caller.name)
-    if dag_statuses([caller.dag_id], session)[caller.dag_id].dag_state == "paused":
+    if dag_status(caller.dag_id, session, ui_url=ui_url).dag_state == "paused":
         raise ApiError(status.HTTP_409_CONFLICT, f"{caller.name!r} is paused: resume it first")
     try:
         run = trigger_run(caller.dag_id, user_name=caller.user_name, session=session)
@@ -42,17 +42,17 @@ def run_now(caller: Runner, session: SessionDep) -> RunStarted:
 
 
 @router.post("/pause")
-def pause(caller: Editor, session: SessionDep) -> StatusOut:
+def pause(caller: Editor, session: SessionDep, ui_url: UiUrl) -> StatusOut:
     """Stop scheduling runs; a running one goes on."""
-    return _set_paused(caller, True, session)
+    return _set_paused(caller, True, session, ui_url)
 
 
 @router.post("/resume")
-def resume(caller: Editor, session: SessionDep) -> StatusOut:
-    return _set_paused(caller, False, session)
+def resume(caller: Editor, session: SessionDep, ui_url: UiUrl) -> StatusOut:
+    return _set_paused(caller, False, session, ui_url)
 
 
-def _set_paused(caller: Caller, paused: bool, session: SessionDep) -> StatusOut:
+def _set_paused(caller: Caller, paused: bool, session: SessionDep, ui_url: str) -> StatusOut:
     valid_deployment(caller.name)
     try:
         set_paused(caller.dag_id, paused, session)
@@ -62,7 +62,7 @@ def _set_paused(caller: Caller, paused: bool, session: SessionDep) -> StatusOut:
         session, event="pause" if paused else "resume", dag_id=caller.dag_id, user_name=caller.user_name
     )
     session.flush()
-    return StatusOut.of(dag_statuses([caller.dag_id], session)[caller.dag_id])
+    return StatusOut.of(dag_status(caller.dag_id, session, ui_url=ui_url))
 
 
 def _not_parsed(caller: Caller) -> ApiError:

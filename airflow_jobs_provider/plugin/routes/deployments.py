@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
 from airflow_jobs_provider.deployments.store import SpecStore, StoredDeployment
-from airflow_jobs_provider.plugin.airflow_state import dag_statuses, dag_team_names, record_action
+from airflow_jobs_provider.plugin.airflow_state import dag_status, dag_statuses, dag_team_names, record_action
 from airflow_jobs_provider.plugin.errors import ApiError
 from airflow_jobs_provider.plugin.one_off import OneOffTrigger
 from airflow_jobs_provider.plugin.preflight import preflight
-from airflow_jobs_provider.plugin.routes.common import valid_deployment
+from airflow_jobs_provider.plugin.routes.common import UiUrl, valid_deployment
 from airflow_jobs_provider.plugin.schemas import (
     CodeOut,
     DeploymentList,
@@ -36,6 +36,7 @@ from airflow_jobs_provider.plugin.schemas import (
     dag_id_of,
 )
 from airflow_jobs_provider.plugin.security import (
+    DagReader,
     Deleter,
     Editor,
     Reader,
@@ -43,7 +44,6 @@ from airflow_jobs_provider.plugin.security import (
     authorize_dag,
     authorized_dag_ids,
     may_read_dags,
-    require_dag_read,
 )
 
 log = logging.getLogger(__name__)
@@ -52,12 +52,12 @@ router = APIRouter(tags=["Deployments"])
 
 
 @router.get("/deployments")
-def list_deployments(user: UserDep, session: SessionDep) -> DeploymentList:
+def list_deployments(user: UserDep, session: SessionDep, ui_url: UiUrl) -> DeploymentList:
     """Every deployment the user may read, with its status; invalid spec files with their error."""
     entries = SpecStore().list()
     dag_ids = {dag_id for dag_id in map(dag_id_of, entries) if dag_id is not None}
     readable = authorized_dag_ids(user, "GET", dag_team_names(dag_ids, session), dag_ids)
-    statuses = dag_statuses(readable, session)
+    statuses = dag_statuses(readable, session, ui_url=ui_url)
     # A file whose name is no deployment name has no DAG: only readers of all DAGs see it.
     sees_unnamed = any(dag_id_of(entry) is None for entry in entries) and may_read_dags(user)
     shown = []
@@ -72,7 +72,13 @@ def list_deployments(user: UserDep, session: SessionDep) -> DeploymentList:
 
 @router.post("/deployments", status_code=status.HTTP_201_CREATED)
 def create_deployment(
-    spec: DeploymentSpec, user: UserDep, session: SessionDep, request: Request, response: Response
+    *,
+    spec: DeploymentSpec,
+    user: UserDep,
+    session: SessionDep,
+    ui_url: UiUrl,
+    request: Request,
+    response: Response,
 ) -> DeploymentOut:
     """Deploy a new name: 409 if it exists. A one-off deployment then runs once by itself."""
     authorize_dag(user, "PUT", spec.dag_id, team_name=DagModel.get_team_name(spec.dag_id, session=session))
@@ -82,24 +88,26 @@ def create_deployment(
         session, event="create", dag_id=spec.dag_id, user_name=user.get_name(), revision=stored.revision
     )
     response.headers["Location"] = str(request.url_for("get_deployment", name=stored.name))
-    return _out(stored, session)
+    return _out(stored, session, ui_url)
 
 
 @router.get("/deployments/{name}")
-def get_deployment(caller: Reader, session: SessionDep) -> DeploymentOut:
+def get_deployment(caller: Reader, session: SessionDep, ui_url: UiUrl) -> DeploymentOut:
     entry = SpecStore().get(caller.name)
-    return DeploymentOut.of(entry, dag_statuses([caller.dag_id], session)[caller.dag_id])
+    return DeploymentOut.of(entry, dag_status(caller.dag_id, session, ui_url=ui_url))
 
 
 @router.put("/deployments/{name}")
-def redeploy(body: RedeployRequest, caller: Editor, session: SessionDep, request: Request) -> DeploymentOut:
+def redeploy(
+    body: RedeployRequest, caller: Editor, session: SessionDep, ui_url: UiUrl, request: Request
+) -> DeploymentOut:
     """Deploy a new revision; 409 unless ``revision`` is still the current one."""
     stored = SpecStore().update(caller.name, body.spec, caller.user_name, body.revision)
     _deployed(request, stored)
     record_action(
         session, event="update", dag_id=caller.dag_id, user_name=caller.user_name, revision=stored.revision
     )
-    return _out(stored, session)
+    return _out(stored, session, ui_url)
 
 
 @router.delete("/deployments/{name}", status_code=status.HTTP_204_NO_CONTENT)
@@ -149,15 +157,15 @@ def check_deployment(caller: Reader) -> PreflightOut:
 
 
 @router.post("/preflight", tags=["Browse"])
-def check_spec(spec: DeploymentSpec, user: UserDep) -> PreflightOut:
+def check_spec(spec: DeploymentSpec, user: DagReader) -> PreflightOut:
     """Will this spec run? Checks the image, the artifact, the names and the cluster's Secrets and PVCs."""
-    require_dag_read(user)
     return PreflightOut.of(preflight(spec))
 
 
-def _out(stored: StoredDeployment, session: Session) -> DeploymentOut:
-    status_ = dag_statuses([stored.spec.dag_id], session)[stored.spec.dag_id]
-    return DeploymentOut.of_stored(stored, StatusOut.of(status_))
+def _out(stored: StoredDeployment, session: Session, ui_url: str) -> DeploymentOut:
+    return DeploymentOut.of_stored(
+        stored, StatusOut.of(dag_status(stored.spec.dag_id, session, ui_url=ui_url))
+    )
 
 
 def _one_off(request: Request) -> OneOffTrigger:

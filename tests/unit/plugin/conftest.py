@@ -18,7 +18,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from airflow_jobs_provider.plugin.app import API_PREFIX, URL_PREFIX, create_app
+from airflow_jobs_provider.plugin.airflow_plugin import URL_PREFIX
+from airflow_jobs_provider.plugin.app import API_PREFIX, create_app
 from airflow_jobs_provider.plugin.one_off import OneOffTrigger
 from examples.seed import seed
 

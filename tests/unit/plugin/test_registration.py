@@ -9,9 +9,12 @@ from pathlib import Path
 
 PROBE = """
 import json
+import sys
 from airflow import plugins_manager
 from airflow.providers_manager import ProvidersManager
 
+plugins_manager.ensure_plugins_loaded()
+api_imported_on_load = "airflow_jobs_provider.plugin.app" in sys.modules
 apps, _ = plugins_manager.get_fastapi_plugins()
 manager = ProvidersManager()
 manager.initialize_providers_plugins()
@@ -19,6 +22,7 @@ print(json.dumps({
     "apps": [[app["name"], app["url_prefix"], type(app["app"]).__name__] for app in apps],
     "provider_plugins": [[p.name, p.plugin_class] for p in manager.plugins],
     "import_errors": plugins_manager.get_import_errors(),
+    "api_imported_on_load": api_imported_on_load,
 }))
 """
 
@@ -36,4 +40,5 @@ def test_airflow_loads_the_plugin(tmp_path: Path) -> None:
             ["job_orchestrator", "airflow_jobs_provider.plugin.airflow_plugin.JobOrchestratorPlugin"]
         ],
         "import_errors": {},
+        "api_imported_on_load": False,  # task processes load plugins too: they skip the API
     }

@@ -79,6 +79,18 @@ def test_status_shows_the_latest_run_its_task_log_link_and_failure_reason(api: C
     assert unquote(link.path) == f"/dags/job_failing/runs/{run_id}/tasks/run"
 
 
+def test_without_a_configured_base_url_links_use_the_address_asked(
+    api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIRFLOW__API__BASE_URL", "")
+    api()("POST", "/deployments", json=local_spec("linked"))
+    sync_dags("linked")
+    finish_run("linked", "success", "success")
+    answer = api()("GET", "/deployments/linked", headers={"Host": "airflow.example.org:8080"})
+    log_url = answer.json()["status"]["latest_run"]["log_url"]
+    assert log_url.startswith("http://airflow.example.org:8080/dags/job_linked/runs/")
+
+
 def test_status_of_a_dag_not_parsed_yet_and_of_a_paused_one(api: Callable[..., Api]) -> None:
     api()("POST", "/deployments", json=local_spec("waiting"))
     api()("POST", "/deployments", json=local_spec("resting"))

@@ -1,0 +1,196 @@
+"""The JSON API end to end on a real Airflow: deploy, run, watch, pause, delete, and what it refuses."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import requests
+
+from tests.integration.airflow_stack import AirflowStack, wait_until
+from tests.integration.jobs_stack import API_PATH, ECHO_MARKER, jobs_api
+
+pytestmark = pytest.mark.integration
+
+GROUP = "org.example.jobs"
+HOSTILE = [
+    'it\'s "quoted"',
+    "two\nlines\r\nand a tab\t",
+    "{{ dag_run.conf }} {{ ti.xcom_pull() }}",
+    "{% for x in range(3) %}{{ x }}{% endfor %}",
+    "$(touch /tmp/pwned) `id` ${HOME} $HOME",
+    "; rm -rf / && echo | cat > /dev/null",
+    "--flag=ünïcødé ✓ 日本語 🚀",
+    "\\ back\\slash \\n not a newline",
+    "%(name)s %s {0} ",
+    "x" * 6000,
+]
+
+
+def hello_spec(name: str, **changes: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "artifact": {"source": "local", "repository": "examples", "group": GROUP, "name": "hello-python"},
+        "executor": "local",
+        "schedule": "@daily",  # runs when asked to; the one-off test says "none"
+        **changes,
+    }
+
+
+def echo_spec(name: str, **changes: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "artifact": {"source": "local", "repository": "tests", "name": "echo-job", "version": "1.0.0"},
+        "executor": "local",
+        "schedule": "@daily",  # runs when asked to; the one-off test says "none"
+        **changes,
+    }
+
+
+def dag_ids(stack: AirflowStack) -> set[str]:
+    return {dag["dag_id"] for dag in stack.client.list_dags()}
+
+
+def test_deploy_run_watch_pause_and_delete(jobs_stack: AirflowStack) -> None:
+    api = jobs_api(jobs_stack)
+    created = api(
+        "POST", "/deployments", json=hello_spec("hello-e2e", args=["--greeting", "hi"]), expect=[201]
+    )
+    deployed = time.monotonic()
+    assert created["status"]["dag_state"] == "pending"
+
+    wait_until(lambda: "job_hello-e2e" in dag_ids(jobs_stack), timeout=60, description="the DAG in Airflow")
+    listed_after = time.monotonic() - deployed
+    print(f"DAG listed by Airflow {listed_after:.1f} s after the deploy")
+    assert listed_after < 30  # a priority parse, not the periodic one
+
+    started = api("POST", "/deployments/hello-e2e/run", expect=[202])
+    run = api.wait_for_run("hello-e2e")
+    assert (run["run_id"], run["state"], run["task_state"]) == (started["run_id"], "success", "success")
+    assert run["failure_reason"] is None and run["start_date"] and run["end_date"]
+    log = api.log_lines(run)
+    assert "Hello from a Job Orchestrator Python job" in log
+    assert 'arguments: ["--greeting", "hi"]' in log
+
+    status = api("POST", "/deployments/hello-e2e/pause", expect=[200])
+    assert status["dag_state"] == "paused"
+    assert jobs_stack.client.get_dag("job_hello-e2e")["is_paused"] is True  # type: ignore[index]
+    assert api.status("hello-e2e")["dag_state"] == "paused"
+
+    api("DELETE", "/deployments/hello-e2e", expect=[204])
+    wait_until(lambda: "job_hello-e2e" not in dag_ids(jobs_stack), timeout=60, description="the DAG gone")
+    assert api("GET", "/deployments/hello-e2e").status_code == 404
+
+
+def test_a_failed_run_says_why(jobs_stack: AirflowStack) -> None:
+    api = jobs_api(jobs_stack)
+    spec = hello_spec(
+        "failing-e2e",
+        artifact={
+            "source": "local",
+            "repository": "examples",
+            "group": GROUP,
+            "name": "disk-report",
+            "version": "0.3.0",
+        },
+        args=["/no/such/folder"],
+    )
+    api("POST", "/deployments", json=spec, expect=[201])
+    jobs_stack.client.wait_for_dag("job_failing-e2e", timeout=60)
+    api("POST", "/deployments/failing-e2e/run", expect=[202])
+    run = api.wait_for_run("failing-e2e")
+    assert (run["state"], run["task_state"]) == ("failed", "failed")
+    assert run["failure_reason"].startswith("the job exited with code ")
+    api("DELETE", "/deployments/failing-e2e", expect=[204])
+
+
+def test_hostile_values_reach_the_job_as_literal_data(jobs_stack: AirflowStack) -> None:
+    api = jobs_api(jobs_stack)
+    env = {f"HOSTILE_{number}": value for number, value in enumerate(HOSTILE)}
+    api("POST", "/deployments", json=echo_spec("hostile-e2e", args=HOSTILE, env=env), expect=[201])
+    stored = api("GET", "/deployments/hostile-e2e", expect=[200])["spec"]
+    assert (stored["args"], stored["env"]) == (HOSTILE, env)
+
+    jobs_stack.client.wait_for_dag("job_hostile-e2e", timeout=60)
+    api("POST", "/deployments/hostile-e2e/run", expect=[202])
+    run = api.wait_for_run("hostile-e2e")
+    assert run["state"] == "success", api.log_lines(run)
+    (line,) = [line for line in api.log_lines(run) if line.startswith(ECHO_MARKER)]
+    assert json.loads(line.removeprefix(ECHO_MARKER)) == {"argv": HOSTILE, "env": env}
+    api("DELETE", "/deployments/hostile-e2e", expect=[204])
+
+
+def test_a_one_off_deployment_runs_once_by_itself(jobs_stack: AirflowStack) -> None:
+    api = jobs_api(jobs_stack)
+    created = api("POST", "/deployments", json=hello_spec("once-e2e", schedule="none"), expect=[201])
+    assert created["kind"] == "one-off"
+    run = api.wait_for_run("once-e2e")
+    assert run["state"] == "success" and run["run_id"].startswith("deploy__r1__")
+    runs = jobs_stack.client.api("GET", "dags/job_once-e2e/dagRuns")["dag_runs"]
+    assert [r["dag_run_id"] for r in runs] == [run["run_id"]]
+    api("DELETE", "/deployments/once-e2e", expect=[204])
+
+
+def test_validation_errors_name_their_fields(jobs_stack: AirflowStack) -> None:
+    api = jobs_api(jobs_stack)
+    response = api(
+        "POST", "/deployments", json=hello_spec("Bad Name", schedule="sometimes", env={"AIRFLOW_X": "1"})
+    )
+    assert response.status_code == 422
+    assert [line.split(":")[0] for line in response.json()["errors"]] == ["name", "env", "schedule"]
+
+
+def test_concurrent_creates_and_redeploys_let_exactly_one_win(jobs_stack: AirflowStack) -> None:
+    api = jobs_api(jobs_stack)
+    api.client.login()  # one token for all threads
+
+    def create(number: int) -> int:
+        spec = hello_spec("race-e2e", schedule="@daily", args=[str(number)])
+        return int(api("POST", "/deployments", json=spec).status_code)
+
+    def redeploy(number: int) -> int:
+        body = {"revision": 1, "spec": hello_spec("race-e2e", schedule="@daily", args=[f"r{number}"])}
+        return int(api("PUT", "/deployments/race-e2e", json=body).status_code)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert sorted(pool.map(create, range(4))) == [201, 409, 409, 409]
+        assert sorted(pool.map(redeploy, range(4))) == [200, 409, 409, 409]
+    assert api("GET", "/deployments/race-e2e", expect=[200])["revision"] == 2
+    api("DELETE", "/deployments/race-e2e", expect=[204])
+
+
+def test_who_may_do_what(jobs_stack: AirflowStack) -> None:
+    url = f"{jobs_stack.base_url}{API_PATH}/deployments"
+    assert requests.get(url, timeout=30).status_code == 401
+    assert requests.post(url, json=hello_spec("anon-e2e"), timeout=30).status_code == 401
+
+    viewer = jobs_api(jobs_stack, "viewer")
+    assert viewer("GET", "/deployments").status_code == 200
+    refused = viewer("POST", "/deployments", json=hello_spec("viewer-e2e"))
+    assert refused.status_code == 403, refused.text
+
+    # a browser's session cookie: a change needs the CSRF header
+    token = jobs_api(jobs_stack).client.login()
+    browser = requests.Session()
+    browser.cookies.set("_token", token)
+    assert browser.get(url, timeout=30).status_code == 200
+    forged = browser.post(url, json=hello_spec("csrf-e2e"), timeout=30)
+    assert forged.status_code == 403 and "X-Job-Orchestrator: 1" in forged.json()["detail"]
+    assert (
+        browser.post(
+            url,
+            json=hello_spec("csrf-e2e", schedule="@daily"),
+            headers={"X-Job-Orchestrator": "1"},
+            timeout=30,
+        ).status_code
+        == 201
+    )
+    jobs_api(jobs_stack)("DELETE", "/deployments/csrf-e2e", expect=[204])
+
+
+def test_the_openapi_description_is_served(jobs_stack: AirflowStack) -> None:
+    spec = requests.get(f"{jobs_stack.base_url}/job-orchestrator/openapi.json", timeout=30).json()
+    assert "/api/v1/deployments" in spec["paths"]

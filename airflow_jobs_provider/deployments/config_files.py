@@ -7,7 +7,6 @@ stored spec holds only ``{file_name, secret: true}``; the store hands the conten
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -15,18 +14,22 @@ from pydantic import AfterValidator, Discriminator, Field, SecretStr, Tag, field
 
 from airflow_jobs_provider.deployments.base import SpecModel
 from airflow_jobs_provider.deployments.text import no_nul
+from airflow_jobs_provider.operators.pod_options import CONFIG_FILE_NAME
 
 MAX_CONFIG_FILES = 20
 # A ConfigMap or Secret holds at most 1 MiB; a few files of this size fit in one.
 MAX_CONTENT_CHARS = 256 * 1024
 MAX_FILE_NAME_LENGTH = 128
-# The key grammar of ConfigMaps and Secrets, so a file name can serve as its key unchanged.
-_FILE_NAME = re.compile(r"[-._a-zA-Z0-9]+")
 
 
 def check_file_name(value: str) -> str:
     """A plain file name usable as a ConfigMap/Secret key and inside an Airflow Variable key."""
-    if len(value) > MAX_FILE_NAME_LENGTH or not _FILE_NAME.fullmatch(value) or value == "." or ".." in value:
+    if (
+        len(value) > MAX_FILE_NAME_LENGTH
+        or not CONFIG_FILE_NAME.fullmatch(value)
+        or value == "."
+        or ".." in value
+    ):
         raise ValueError(
             f"{value!r} must be a plain file name of at most {MAX_FILE_NAME_LENGTH} characters: "
             "letters, digits, '-', '_' and '.', without '..'"

@@ -199,7 +199,10 @@ class DeploymentSpec(SpecModel):
 
     @model_validator(mode="after")
     def _fits_executor(self) -> DeploymentSpec:
-        """The local executor runs on the worker: no image, pod mounts, config folder, limits or proxy."""
+        """The local executor runs on the worker: no image, pod mounts, limits or proxy.
+
+        Config files work with both: the local operator writes them into the job's workspace.
+        """
         if self.executor == "kubernetes":
             if self.runner_image is None:
                 raise ValueError("runner_image: the kubernetes executor needs an image from the catalog")
@@ -207,7 +210,6 @@ class DeploymentSpec(SpecModel):
         unsupported = {
             "runner_image": self.runner_image is not None,
             "mounts": bool(self.mounts),
-            "config_files": bool(self.config_files),
             "resources": self.resources.to_job_resources() != JobResources(),
             "proxy": self.proxy,
         }

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from airflow.exceptions import AirflowException
+from airflow.providers.cncf.kubernetes.kubernetes_helper_functions import add_unique_suffix
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.providers.cncf.kubernetes.utils.pod_manager import PodLaunchFailedException
 from kubernetes.client import models as k8s
@@ -18,9 +19,17 @@ from airflow_jobs_provider.operators.artifact_run import (
     fetch_plan,
     resolve_for_run,
 )
+from airflow_jobs_provider.operators.config_contents import CONFIG_DIR_ENV, read_config_contents
+from airflow_jobs_provider.operators.config_secret import (
+    create_config_secret,
+    delete_config_secret,
+    hand_config_secret_to,
+)
 from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
 from airflow_jobs_provider.operators.pod_builder import (
     WORKSPACE_VOLUME,
+    check_config_files,
+    config_files_mount,
     config_files_volume,
     fetch_init_container,
     job_labels,
@@ -37,6 +46,7 @@ from airflow_jobs_provider.operators.pod_options import (
     DEFAULT_CONFIG_DIR,
     DEFAULT_WORKSPACE,
     ConfigFile,
+    InlineConfigFile,
     JobResources,
     Mount,
 )
@@ -61,7 +71,9 @@ class NexusKubernetesOperator(KubernetesPodOperator):
     :param job_env: extra environment variables of the job.
     :param resources: requests and limits; empty values take the configured defaults.
     :param mounts: SMB/CIFS, PVC and NFS mounts of the job container.
-    :param config_files: files from Secrets or ConfigMaps, all in ``config_dir``.
+    :param config_files: files the job finds in ``config_dir``: from existing Secrets or
+        ConfigMaps (``ConfigFile``), or given inline (``InlineConfigFile``), which the task
+        writes into a Secret of its own pod just before the pod starts.
     :param use_proxy: give the job the configured proxy variables.
     :param deployment_name: the deployment this task belongs to, for pod labels.
     :param workspace_path: where the workspace is mounted in both containers.
@@ -79,7 +91,7 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         job_env: Mapping[str, str] | None = None,
         resources: JobResources | None = None,
         mounts: Sequence[Mount] = (),
-        config_files: Sequence[ConfigFile] = (),
+        config_files: Sequence[ConfigFile | InlineConfigFile] = (),
         config_dir: str = DEFAULT_CONFIG_DIR,
         use_proxy: bool = False,
         deployment_name: str | None = None,
@@ -94,10 +106,11 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         volumes.insert(0, workspace_volume(defaults.workspace_size_limit))
         volume_mounts.insert(0, k8s.V1VolumeMount(name=WORKSPACE_VOLUME, mount_path=workspace_path))
         if config_files:
-            config_volume, config_mount = config_files_volume(config_files, config_dir)
-            volumes.append(config_volume)
-            volume_mounts.append(config_mount)
+            check_config_files(config_files, config_dir)
+            volume_mounts.append(config_files_mount(config_dir))
         kwargs.setdefault("name", label_value(deployment.lower()) or "job")
+        # prepare_pod names each run's pod, so the pod's config Secret can be named after it.
+        random_pod_name = kwargs.pop("random_name_suffix", True)
         kwargs.setdefault("kubernetes_conn_id", defaults.kubernetes_conn_id)
         kwargs.setdefault("namespace", defaults.namespace or None)
         kwargs.setdefault("service_account_name", defaults.service_account or None)
@@ -114,25 +127,36 @@ class NexusKubernetesOperator(KubernetesPodOperator):
             arguments=as_job_args(job_args),
             volumes=volumes,
             volume_mounts=volume_mounts,
+            random_name_suffix=False,
             **kwargs,
         )
         self.artifact = ref
         self.job_env = validate_job_env(job_env or {})
         self.use_proxy = use_proxy
+        self.config_files = tuple(config_files)
+        self.inline_config_files = [item for item in config_files if isinstance(item, InlineConfigFile)]
         self.config_dir = config_dir if config_files else None
         self.deployment_name = deployment
         self.nexus_conn_id = nexus_conn_id
         self.workspace_path = workspace_path
         self.pod_defaults = defaults
         self._base_labels = dict(self.labels or {})
+        self._base_volumes = list(self.volumes)
+        self._pod_base_name = self.name
+        self._random_pod_name = random_pod_name
 
     def prepare_pod(self, resolved: ResolvedArtifact, plan: FetchPlan, context: Mapping[str, Any]) -> None:
-        """Fill in what is known only at run time: the fetch plan, the version, the run's context."""
+        """Fill in what is known only at run time: the fetch plan, the version, the run's context,
+        the pod's name and the config Secret named after it."""
+        base_name = self._pod_base_name or "job"
+        self.name = add_unique_suffix(name=base_name) if self._random_pod_name else base_name
+        self.volumes = list(self._base_volumes)
         env = dict(self.job_env)
         if self.use_proxy:
             env.update(proxy_env(self.pod_defaults))
         if self.config_dir:
-            env["JOB_CONFIG_DIR"] = self.config_dir
+            self.volumes.append(config_files_volume(self.config_files, self.name))
+            env[CONFIG_DIR_ENV] = self.config_dir
         env.update(run_context_env(context, resolved))
         env["JOB_RUNNER_TERMINATION_LOG"] = "/dev/termination-log"
         env["PYTHONUNBUFFERED"] = "1"
@@ -167,6 +191,24 @@ class NexusKubernetesOperator(KubernetesPodOperator):
             self._raise_with_reason(context, exc, self._failure_reason(self.pod))
             raise
 
+    def get_or_create_pod(self, pod_request_obj: k8s.V1Pod, context: Any) -> k8s.V1Pod:
+        """Write the pod's config Secret just before the pod, then hand it to the pod."""
+        if not self.inline_config_files:
+            return super().get_or_create_pod(pod_request_obj, context)
+        contents = read_config_contents(self.inline_config_files)
+        create_config_secret(self.client, pod_request_obj, contents)
+        try:
+            pod = super().get_or_create_pod(pod_request_obj, context)
+        except BaseException:
+            self._delete_config_secret(pod_request_obj)
+            raise
+        if pod.metadata.name != pod_request_obj.metadata.name:
+            # Reattached to the pod of an earlier try, which has its own Secret.
+            self._delete_config_secret(pod_request_obj)
+        else:
+            hand_config_secret_to(self.client, self.pod_manager.read_pod(pod))
+        return pod
+
     def cleanup(
         self,
         pod: k8s.V1Pod,
@@ -186,6 +228,16 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         except AirflowException as exc:
             self._raise_with_reason(context, exc, reason)
             raise
+        finally:
+            if pod is not None and self.inline_config_files:
+                self._delete_config_secret(pod)
+
+    def _delete_config_secret(self, pod: k8s.V1Pod) -> None:
+        """Best effort: a Secret left behind is still deleted by Kubernetes with its pod."""
+        try:
+            delete_config_secret(self.client, pod.metadata.name, pod.metadata.namespace)
+        except Exception:
+            self.log.warning("Could not delete the config Secret of pod %s", pod.metadata.name, exc_info=True)
 
     def _raise_with_reason(self, context: Any, exc: Exception, reason: str | None) -> None:
         """Re-raise ``exc`` as a failure that names its cause, when the pod tells one."""

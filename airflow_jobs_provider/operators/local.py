@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -23,11 +24,19 @@ from airflow_jobs_provider.operators.artifact_run import (
     fetch_plan,
     resolve_for_run,
 )
+from airflow_jobs_provider.operators.config_contents import (
+    CONFIG_DIR_ENV,
+    read_config_contents,
+    write_config_folder,
+)
 from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
+from airflow_jobs_provider.operators.pod_options import InlineConfigFile
 
 # The worker's own environment holds Airflow's secrets (database URL, fernet key,
 # connections); a job gets only these from it.
 INHERITED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "LOGNAME", "JAVA_HOME")
+# Where the config files go, inside the workspace (removed with it after the run).
+CONFIG_FOLDER = "config"
 
 
 class NexusLocalOperator(BaseOperator):
@@ -40,6 +49,8 @@ class NexusLocalOperator(BaseOperator):
     :param artifact: what to run (an ``ArtifactRef`` or a mapping of its fields).
     :param job_args: arguments given to the job as a list; never split or rendered.
     :param job_env: extra environment variables of the job.
+    :param config_files: files written into ``<workspace>/config`` (mode 0600) before the job
+        starts; ``JOB_CONFIG_DIR`` names the folder. Secret ones are read from their Variable then.
     :param nexus_conn_id: connection for ``source="nexus"``; default from ``[job_orchestrator]``.
     :param kill_grace_seconds: how long the job gets to stop after SIGTERM before SIGKILL.
     """
@@ -54,6 +65,7 @@ class NexusLocalOperator(BaseOperator):
         artifact: ArtifactRef | Mapping[str, Any],
         job_args: Sequence[str] = (),
         job_env: Mapping[str, str] | None = None,
+        config_files: Sequence[InlineConfigFile] = (),
         nexus_conn_id: str | None = None,
         kill_grace_seconds: float = 20.0,
         **kwargs: Any,
@@ -62,6 +74,7 @@ class NexusLocalOperator(BaseOperator):
         self.artifact = as_artifact_ref(artifact)
         self.job_args = as_job_args(job_args)
         self.job_env = validate_job_env(job_env or {})
+        self.config_files = _inline_only(config_files)
         self.nexus_conn_id = nexus_conn_id
         self.kill_grace_seconds = kill_grace_seconds
         self._process: subprocess.Popen[bytes] | None = None
@@ -80,6 +93,10 @@ class NexusLocalOperator(BaseOperator):
             env["JOB_RUNNER_USERNAME"] = access.username
             env["JOB_RUNNER_PASSWORD"] = access.password or ""
         with tempfile.TemporaryDirectory(prefix="job-orchestrator-") as workspace:
+            if self.config_files:
+                config_folder = Path(workspace) / CONFIG_FOLDER
+                write_config_folder(config_folder, read_config_contents(self.config_files))
+                env[CONFIG_DIR_ENV] = str(config_folder)
             command = [sys.executable, "-m", "airflow_jobs_provider.runner", "run", "--workspace", workspace]
             command += ["--plan", plan.to_json(), "--", *self.job_args]
             exit_code = self._run(command, env=env, cwd=workspace)
@@ -131,3 +148,17 @@ class NexusLocalOperator(BaseOperator):
 
     def on_kill(self) -> None:
         self._stop_process_group()
+
+
+def _inline_only(config_files: Sequence[InlineConfigFile]) -> tuple[InlineConfigFile, ...]:
+    """A Secret or ConfigMap (``ConfigFile``) needs a cluster; repeated names would overwrite."""
+    names = [item.file_name for item in config_files]
+    for item in config_files:
+        if not isinstance(item, InlineConfigFile):
+            raise TypeError(
+                f"config file {item.file_name!r}: the local operator takes InlineConfigFile only; "
+                "files from Secrets or ConfigMaps need NexusKubernetesOperator"
+            )
+        if names.count(item.file_name) > 1:
+            raise ValueError(f"config file name {item.file_name!r} is used twice")
+    return tuple(config_files)

@@ -8,6 +8,7 @@ on the main container only.
 
 from __future__ import annotations
 
+import base64
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,7 @@ from kubernetes.client import models as k8s
 from airflow_jobs_provider.operators.pod_options import (
     SMB_CSI_DRIVER,
     ConfigFile,
+    InlineConfigFile,
     JobResources,
     Mount,
     NfsMount,
@@ -35,6 +37,7 @@ from airflow_jobs_provider.settings import PodDefaults
 
 WORKSPACE_VOLUME = "job-workspace"
 CONFIG_VOLUME = "job-config"
+CONFIG_SECRET_SUFFIX = "-config-files"  # noqa: S105 - a name, not a password
 INIT_CONTAINER_NAME = "fetch-artifact"
 TERMINATION_LOG = "/dev/termination-log"
 MANAGED_BY = "airflow-jobs-provider"
@@ -129,23 +132,34 @@ def mount_volumes(mounts: Sequence[Mount]) -> tuple[list[k8s.V1Volume], list[k8s
     return volumes, volume_mounts
 
 
-def config_files_volume(
-    files: Sequence[ConfigFile], mount_path: str
-) -> tuple[k8s.V1Volume, k8s.V1VolumeMount]:
-    """One projected volume, so files from several Secrets and ConfigMaps share one folder."""
+def check_config_files(files: Sequence[ConfigFile | InlineConfigFile], mount_path: str) -> None:
+    """Early, when the task is defined: every file has its own plain name in one folder."""
     _check_mount_path(mount_path, "config files")
-    sources: list[k8s.V1VolumeProjection] = []
     names: set[str] = set()
     for config_file in files:
-        if (
-            config_file.file_name in names
-            or "/" in config_file.file_name
-            or config_file.file_name in ("", ".", "..")
-        ):
-            raise PodOptionsError(
-                f"config file name {config_file.file_name!r} is empty, repeated or not a file name"
-            )
-        names.add(config_file.file_name)
+        name = config_file.file_name
+        if name in names or "/" in name or name in ("", ".", ".."):
+            raise PodOptionsError(f"config file name {name!r} is empty, repeated or not a file name")
+        names.add(name)
+
+
+def config_secret_name(pod_name: str) -> str:
+    """The Secret that holds a pod's inline config files is named after the pod: one per pod."""
+    return f"{pod_name}{CONFIG_SECRET_SUFFIX}"
+
+
+def config_files_volume(files: Sequence[ConfigFile | InlineConfigFile], pod_name: str) -> k8s.V1Volume:
+    """One projected volume, so files from several Secrets and ConfigMaps share one folder.
+
+    Inline files come from the pod's own config Secret (``config_secret_name``), by reference:
+    their content is never part of the pod.
+    """
+    sources: list[k8s.V1VolumeProjection] = []
+    inline: list[k8s.V1KeyToPath] = []
+    for config_file in files:
+        if isinstance(config_file, InlineConfigFile):
+            inline.append(k8s.V1KeyToPath(key=config_file.file_name, path=config_file.file_name))
+            continue
         items = [k8s.V1KeyToPath(key=config_file.key, path=config_file.file_name)]
         if config_file.source_kind == "secret":
             sources.append(
@@ -159,8 +173,35 @@ def config_files_volume(
                     config_map=k8s.V1ConfigMapProjection(name=config_file.source_name, items=items)
                 )
             )
-    volume = k8s.V1Volume(name=CONFIG_VOLUME, projected=k8s.V1ProjectedVolumeSource(sources=sources))
-    return volume, k8s.V1VolumeMount(name=CONFIG_VOLUME, mount_path=mount_path, read_only=True)
+    if inline:
+        secret = k8s.V1SecretProjection(name=config_secret_name(pod_name), items=inline)
+        sources.append(k8s.V1VolumeProjection(secret=secret))
+    return k8s.V1Volume(name=CONFIG_VOLUME, projected=k8s.V1ProjectedVolumeSource(sources=sources))
+
+
+def config_files_mount(mount_path: str) -> k8s.V1VolumeMount:
+    return k8s.V1VolumeMount(name=CONFIG_VOLUME, mount_path=mount_path, read_only=True)
+
+
+def config_secret(
+    *, name: str, namespace: str, labels: Mapping[str, str], contents: Mapping[str, str]
+) -> k8s.V1Secret:
+    """The Secret a pod's inline config files are projected from: file name → content."""
+    return k8s.V1Secret(
+        api_version="v1",
+        kind="Secret",
+        metadata=k8s.V1ObjectMeta(name=name, namespace=namespace, labels=dict(labels)),
+        type="Opaque",
+        data={
+            file_name: base64.b64encode(content.encode("utf-8")).decode("ascii")
+            for file_name, content in contents.items()
+        },
+    )
+
+
+def owner_reference(pod: k8s.V1Pod) -> k8s.V1OwnerReference:
+    """Makes Kubernetes' garbage collector delete a dependent object together with ``pod``."""
+    return k8s.V1OwnerReference(api_version="v1", kind="Pod", name=pod.metadata.name, uid=pod.metadata.uid)
 
 
 def resource_requirements(resources: JobResources, defaults: PodDefaults) -> k8s.V1ResourceRequirements:

@@ -6,10 +6,13 @@ the same way, and the pod builder is the only place that knows Kubernetes object
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 SMB_CSI_DRIVER = "smb.csi.k8s.io"
+# The key grammar of Secrets and ConfigMaps: a config file's name doubles as its key.
+CONFIG_FILE_NAME = re.compile(r"[-._a-zA-Z0-9]+")
 # Where the job pod keeps the artifact and its config files; user mounts may not overlap them.
 DEFAULT_WORKSPACE = "/workspace"
 DEFAULT_CONFIG_DIR = "/etc/job-config"
@@ -65,6 +68,28 @@ class ConfigFile:
     source_name: str
     key: str
     source_kind: Literal["secret", "configmap"] = "configmap"
+
+
+@dataclass(frozen=True)
+class InlineConfigFile:
+    """A file the job reads whose content the operator itself provides when the task runs.
+
+    ``content`` is given here (not secret: it is part of the DAG), or ``variable_key`` names
+    the Airflow Variable holding it, read in the worker only when the task runs, so a secret
+    is never part of the DAG. It lands in the same folder as the ``ConfigFile`` ones.
+    """
+
+    file_name: str
+    content: str | None = None
+    variable_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if not CONFIG_FILE_NAME.fullmatch(self.file_name) or self.file_name in (".", ".."):
+            raise ValueError(
+                f"config file name {self.file_name!r} must be a plain file name: letters, digits, '-', '_', '.'"
+            )
+        if (self.content is None) == (self.variable_key is None):
+            raise ValueError(f"config file {self.file_name!r} needs exactly one of content and variable_key")
 
 
 @dataclass(frozen=True)

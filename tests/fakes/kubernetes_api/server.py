@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (API server messages are kept verbatim)
 """``FakeKubernetes``: a core/v1 API server over HTTP on 127.0.0.1, with a fake kubelet behind it.
 
 Served: discovery (``/api``, ``/api/v1``, ``/apis``, ``/version``, health), namespaces, pods
@@ -208,6 +207,7 @@ class FakeKubernetes:
         self.errors: list[BaseException] = []
         self.image_cache: set[str] = set()
         self.mount_owners: dict[str, str] = {}
+        self._collecting_garbage = False
         self.stopping = False
         self.too_large_rv_wait = 3.0  # how long a list waits for a future resourceVersion before 504
         self._default_scenario = scenario
@@ -712,7 +712,52 @@ class FakeKubernetes:
                     threading.Thread(
                         target=worker.cleanup, name=f"kubelet-cleanup-{name}", daemon=True
                     ).start()
+            if final is not None:
+                self._collect_garbage(namespace)
             return final
+
+    def _collect_garbage(self, namespace: str) -> None:
+        """The garbage collector, background propagation: a dependent whose owners (by ``uid``)
+        are all gone is deleted like a DELETE would; one that keeps an owner loses the references
+        to the gone ones. Owners of kinds this fake does not serve count as present, since the
+        real collector cannot resolve them either. Runs at once here; a real cluster takes a moment.
+        """
+        if not namespace or self._collecting_garbage:
+            return
+        self._collecting_garbage = True
+        try:
+            acted = True
+            while acted:
+                acted = False
+                for resource, (_, namespaced) in CORE_RESOURCES.items():
+                    for obj in self.store.list(resource, namespace) if namespaced else ():
+                        acted = self._collect_dependent(resource, namespace, obj) or acted
+        finally:
+            self._collecting_garbage = False
+
+    def _collect_dependent(self, resource: str, namespace: str, obj: JsonDict) -> bool:
+        metadata = obj["metadata"]
+        references = metadata.get("ownerReferences") or []
+        present = [reference for reference in references if self._owner_present(namespace, reference)]
+        if len(present) == len(references):
+            return False
+        if present:
+            kept = deep_copy(obj)
+            kept["metadata"]["ownerReferences"] = present
+            self.store.put(resource, namespace, metadata["name"], kept)
+            return True
+        if metadata.get("deletionTimestamp"):
+            return False  # going already
+        self._delete(resource, namespace, metadata["name"], {}, {})
+        return True
+
+    def _owner_present(self, namespace: str, reference: JsonDict) -> bool:
+        resources = {kind: (plural, namespaced) for plural, (kind, namespaced) in CORE_RESOURCES.items()}
+        if reference.get("apiVersion") != "v1" or reference.get("kind") not in resources:
+            return True
+        plural, namespaced = resources[reference["kind"]]
+        owner = self.store.get(plural, namespace if namespaced else "", reference.get("name", ""))
+        return owner is not None and owner["metadata"].get("uid") == reference.get("uid")
 
     # --- API operations ------------------------------------------------------------------------
 
@@ -817,6 +862,8 @@ class FakeKubernetes:
             worker = PodWorker(self, stored, self._scenario_for(stored))
             self._workers[metadata["uid"]] = worker
             worker.start()
+        if metadata.get("ownerReferences"):
+            self._collect_garbage(namespace)
         return stored
 
     def _inject_service_account_volume(self, pod: JsonDict) -> None:
@@ -943,6 +990,8 @@ class FakeKubernetes:
         ordered = {"kind": kind, "apiVersion": "v1", "metadata": new["metadata"]}
         ordered.update({k: val for k, val in new.items() if k not in ordered})
         stored = self.store.put(resource, namespace, name, ordered)
+        if stored["metadata"].get("ownerReferences"):
+            self._collect_garbage(namespace)
         releasable = resource != "pods" or stored["metadata"]["uid"] in self._released
         if (
             stored["metadata"].get("deletionTimestamp")

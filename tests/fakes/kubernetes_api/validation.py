@@ -176,6 +176,31 @@ def validate_metadata(obj: JsonDict, *, name_check=dns_subdomain_errors) -> list
             errors.append(FieldError("Invalid", "metadata.annotations", key, "; ".join(problems)))
     if sum(len(k) + len(str(v)) for k, v in annotations.items()) > 256 * 1024:
         errors.append(FieldError("Invalid", "metadata.annotations", "", "may not be more than 262144 bytes"))
+    errors += _owner_reference_errors(metadata.get("ownerReferences") or [])
+    return errors
+
+
+def _owner_reference_errors(references: list[JsonDict]) -> list[FieldError]:
+    """apimachinery's ValidateOwnerReferences: the field path has no index, as in the real one."""
+    errors = []
+    for reference in references:
+        version = str(reference.get("apiVersion") or "").rpartition("/")[2]
+        checks = (
+            ("apiVersion", version, "version"),
+            ("kind", reference.get("kind"), "kind"),
+            ("name", reference.get("name"), "name"),
+            ("uid", reference.get("uid"), "uid"),
+        )
+        for field, value, what in checks:
+            if not value:
+                errors.append(
+                    FieldError(
+                        "Invalid",
+                        f"metadata.ownerReferences.{field}",
+                        reference.get(field) or "",
+                        f"{what} must not be empty",
+                    )
+                )
     return errors
 
 

@@ -256,10 +256,6 @@ RULES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     ),
     (_local(runner_image=RUNNER_IMAGE), "runner_image: the local executor cannot use it"),
     (_local(mounts=[SMB]), "mounts: the local executor cannot use it"),
-    (
-        _local(config_files=[{"file_name": "a", "content": ""}]),
-        "config_files: the local executor cannot use it",
-    ),
     (_local(resources={"cpu_limit": "1"}), "resources: the local executor cannot use it"),
     (_local(proxy=True), "proxy: the local executor cannot use it"),
 ]
@@ -369,9 +365,16 @@ def test_a_minimal_spec_takes_the_defaults(spec_data: dict[str, Any]) -> None:
 
 def test_a_local_spec(spec_data: dict[str, Any]) -> None:
     spec_data.pop("runner_image")
-    spec = validate_spec({**spec_data, "executor": "local", "args": ["a"], "env": {"A": "1"}}, POLICY)
+    files = [
+        {"file_name": "app.ini", "content": "[app]"},
+        {"file_name": "db.pw", "secret": True, "content": "pw"},
+    ]
+    spec = validate_spec(
+        {**spec_data, "executor": "local", "args": ["a"], "env": {"A": "1"}, "config_files": files}, POLICY
+    )
     assert spec.executor == "local"
     assert spec.runner_image is None
+    assert [item.file_name for item in spec.config_files] == ["app.ini", "db.pw"]
 
 
 @pytest.mark.parametrize(

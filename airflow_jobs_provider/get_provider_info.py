@@ -87,6 +87,18 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
         "",
         "/srv/job-specs",
     ),
+    "generator_bundle": _option(
+        "DAG bundle that holds the generator file (dags/job_orchestrator_dags.py of this project), as "
+        "named in [dag_processor] dag_bundle_config_list. After a deploy the API asks Airflow to parse "
+        "that file at once.",
+        "dags-folder",
+    ),
+    "generator_file": _option(
+        "Path of the generator file inside that bundle, relative to the bundle's root (as Airflow shows "
+        "it for the DAG: its relative_fileloc).",
+        "job_orchestrator_dags.py",
+        "deployments/job_orchestrator_dags.py",
+    ),
     "allowed_executors": _option(
         "Comma-separated executors users may deploy to: `kubernetes` (a pod per run) and `local` "
         "(a subprocess of the Airflow worker).",
@@ -143,6 +155,10 @@ def get_provider_info() -> dict[str, Any]:
                     "airflow_jobs_provider.operators.local",
                 ],
             }
+        ],
+        "notifications": [
+            "airflow_jobs_provider.notifications.FailureEmailNotifier",
+            "airflow_jobs_provider.notifications.WebhookNotifier",
         ],
         "connection-types": [
             {

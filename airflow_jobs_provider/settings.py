@@ -92,6 +92,14 @@ def specs_folder() -> Path:
     return Path(_get("specs_folder") or Path(AIRFLOW_HOME) / "job-specs").expanduser()
 
 
+def generator_bundle() -> str:
+    return _get("generator_bundle")
+
+
+def generator_file() -> str:
+    return _get("generator_file")
+
+
 def allowed_executors() -> tuple[str, ...]:
     return _csv(_get("allowed_executors"))
 

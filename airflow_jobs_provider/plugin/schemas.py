@@ -1,7 +1,8 @@
 """The shapes the API answers with (and its OpenAPI description shows).
 
-Built from the store's and Airflow's objects here, so routes stay short. A spec is always
-dumped by the spec model, which leaves secret config-file contents out.
+Most are read straight from the attributes of the store's, the sources' and Airflow's objects
+(``Model.model_validate(obj)``), so routes stay short. A spec is always dumped by the spec
+model, which leaves secret config-file contents out.
 """
 
 from __future__ import annotations
@@ -9,52 +10,41 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from airflow_jobs_provider.artifacts.catalog import ComponentVersions, Repository, SearchPage
-from airflow_jobs_provider.artifacts.reference import AssetInfo
-from airflow_jobs_provider.deployments.catalogs import RunnerImage, SmbEndpoint
+from airflow_jobs_provider.deployments.catalogs import SmbEndpoint
 from airflow_jobs_provider.deployments.naming import dag_id_for
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
-from airflow_jobs_provider.deployments.store import Entry, InvalidSpec, Revision, StoredDeployment
-from airflow_jobs_provider.plugin.airflow_state import PENDING, DagState, DagStatus, LatestRun
+from airflow_jobs_provider.deployments.store import Entry, InvalidSpec, StoredDeployment
+from airflow_jobs_provider.plugin.airflow_state import PENDING, DagState, DagStatus
 from airflow_jobs_provider.plugin.preflight import Check
 
 
-class RepositoryOut(BaseModel):
+class FromAttributes(BaseModel):
+    """Read from an object's attributes (a dataclass of the layers below)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class RepositoryOut(FromAttributes):
     name: str
     format: str
     type: str
     url: str
 
-    @classmethod
-    def of(cls, repository: Repository) -> RepositoryOut:
-        return cls(name=repository.name, format=repository.format, type=repository.type, url=repository.url)
 
-
-class ComponentOut(BaseModel):
+class ComponentOut(FromAttributes):
     group: str
     name: str
     versions: list[str] = Field(description="Newest first; the next page may hold more")
 
-    @classmethod
-    def of(cls, component: ComponentVersions) -> ComponentOut:
-        return cls(group=component.group, name=component.name, versions=list(component.versions))
 
-
-class SearchPageOut(BaseModel):
+class SearchPageOut(FromAttributes):
     components: list[ComponentOut]
     continuation_token: str | None = Field(description="Pass it back for the next page; null on the last")
 
-    @classmethod
-    def of(cls, page: SearchPage) -> SearchPageOut:
-        return cls(
-            components=[ComponentOut.of(c) for c in page.components],
-            continuation_token=page.continuation_token,
-        )
 
-
-class AssetOut(BaseModel):
+class AssetOut(FromAttributes):
     path: str
     file_name: str
     sha256: str | None
@@ -62,25 +52,10 @@ class AssetOut(BaseModel):
     size: int | None
     last_modified: str | None
 
-    @classmethod
-    def of(cls, asset: AssetInfo) -> AssetOut:
-        return cls(
-            path=asset.path,
-            file_name=asset.file_name,
-            sha256=asset.sha256,
-            sha1=asset.sha1,
-            size=asset.size,
-            last_modified=asset.last_modified,
-        )
 
-
-class RunnerImageOut(BaseModel):
+class RunnerImageOut(FromAttributes):
     image: str
     label: str
-
-    @classmethod
-    def of(cls, image: RunnerImage) -> RunnerImageOut:
-        return cls(image=image.image, label=image.label)
 
 
 class MountEndpointOut(BaseModel):
@@ -99,7 +74,7 @@ class SuggestedName(BaseModel):
     dag_id: str
 
 
-class RunOut(BaseModel):
+class RunOut(FromAttributes):
     """The latest run and its task: ``log_url`` opens the try's log in Airflow's UI."""
 
     run_id: str
@@ -113,35 +88,11 @@ class RunOut(BaseModel):
     log_url: str | None
     failure_reason: str | None = Field(description="Why the task failed, in words (from the operator)")
 
-    @classmethod
-    def of(cls, run: LatestRun) -> RunOut:
-        return cls(
-            run_id=run.run_id,
-            run_type=run.run_type,
-            state=run.state,
-            start_date=run.start_date,
-            end_date=run.end_date,
-            task_id=run.task_id,
-            task_state=run.task_state,
-            try_number=run.try_number,
-            log_url=run.log_url,
-            failure_reason=run.failure_reason,
-        )
 
-
-class StatusOut(BaseModel):
+class StatusOut(FromAttributes):
     dag_state: DagState = Field(description="pending: Airflow has not parsed the deployment's DAG (yet)")
     next_run_after: datetime | None
     latest_run: RunOut | None
-
-    @classmethod
-    def of(cls, status: DagStatus) -> StatusOut:
-        run = status.latest_run
-        return cls(
-            dag_state=status.dag_state,
-            next_run_after=status.next_run_after,
-            latest_run=RunOut.of(run) if run is not None else None,
-        )
 
 
 class DeploymentOut(BaseModel):
@@ -166,7 +117,7 @@ class DeploymentOut(BaseModel):
     @classmethod
     def of(cls, entry: Entry, status: DagStatus | None) -> DeploymentOut:
         dag_id = dag_id_of(entry)
-        shown = StatusOut.of(status or PENDING)
+        shown = StatusOut.model_validate(status or PENDING)
         if isinstance(entry, InvalidSpec):
             return cls(
                 name=entry.name,
@@ -203,24 +154,13 @@ class DeploymentList(BaseModel):
     deployments: list[DeploymentOut]
 
 
-class RevisionOut(BaseModel):
+class RevisionOut(FromAttributes):
     revision: int
     action: Literal["create", "update", "delete"]
     deployed_by: str
     deployed_at: datetime
     changes: list[str]
     spec: dict[str, Any] | None = Field(description="As written then; null for a deletion")
-
-    @classmethod
-    def of(cls, revision: Revision) -> RevisionOut:
-        return cls(
-            revision=revision.revision,
-            action=revision.action,
-            deployed_by=revision.deployed_by,
-            deployed_at=revision.deployed_at,
-            changes=list(revision.changes),
-            spec=dict(revision.spec) if revision.spec is not None else None,
-        )
 
 
 class HistoryOut(BaseModel):
@@ -246,14 +186,10 @@ class PodOut(BaseModel):
     pod: dict[str, Any] = Field(description="The pod the operator would build, before run-time values")
 
 
-class CheckOut(BaseModel):
+class CheckOut(FromAttributes):
     name: str
     verdict: Literal["ok", "failed", "skipped"]
     message: str
-
-    @classmethod
-    def of(cls, check: Check) -> CheckOut:
-        return cls(name=check.name, verdict=check.verdict, message=check.message)
 
 
 class PreflightOut(BaseModel):
@@ -262,7 +198,9 @@ class PreflightOut(BaseModel):
 
     @classmethod
     def of(cls, checks: list[Check]) -> PreflightOut:
-        return cls(ok=all(c.verdict != "failed" for c in checks), checks=[CheckOut.of(c) for c in checks])
+        return cls(
+            ok=all(c.verdict != "failed" for c in checks), checks=[CheckOut.model_validate(c) for c in checks]
+        )
 
 
 class RunStarted(BaseModel):

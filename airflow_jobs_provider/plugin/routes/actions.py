@@ -62,7 +62,7 @@ def _set_paused(caller: Caller, paused: bool, session: SessionDep, ui_url: str) 
         session, event="pause" if paused else "resume", dag_id=caller.dag_id, user_name=caller.user_name
     )
     session.flush()
-    return StatusOut.of(dag_status(caller.dag_id, session, ui_url=ui_url))
+    return StatusOut.model_validate(dag_status(caller.dag_id, session, ui_url=ui_url))
 
 
 def _not_parsed(caller: Caller) -> ApiError:

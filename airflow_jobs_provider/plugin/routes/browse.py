@@ -6,6 +6,8 @@ token, never a whole repository.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
@@ -34,12 +36,21 @@ Group = Annotated[str, Query(max_length=255, description="Empty for none")]
 ComponentName = Annotated[str, Query(min_length=1, max_length=255)]
 
 
-def _source(source: str) -> ArtifactSource:
+@contextmanager
+def _source(source: str) -> Iterator[ArtifactSource]:
+    """The source, and 503 when its connection is missing or unusable (read at first use)."""
+    from airflow.exceptions import AirflowNotFoundException
+
     if source not in SOURCES:
         raise ApiError(
             status.HTTP_404_NOT_FOUND, f"there is no artifact source {source!r}: use {' or '.join(SOURCES)}"
         )
-    return get_artifact_source(source)
+    try:
+        yield get_artifact_source(source)
+    except (AirflowNotFoundException, ValueError) as exc:
+        raise ApiError(
+            status.HTTP_503_SERVICE_UNAVAILABLE, f"the {source} source is not usable: {exc}"
+        ) from exc
 
 
 @router.get("/sources")
@@ -50,7 +61,8 @@ def list_sources(user: DagReader) -> list[str]:
 
 @router.get("/sources/{source}/repositories")
 def list_repositories(source: SourcePath, user: DagReader) -> list[RepositoryOut]:
-    return [RepositoryOut.of(repository) for repository in _source(source).list_repositories()]
+    with _source(source) as artifacts:
+        return [RepositoryOut.model_validate(repository) for repository in artifacts.list_repositories()]
 
 
 @router.get("/sources/{source}/repositories/{repository}/search")
@@ -62,7 +74,8 @@ def search(
     continuation_token: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> SearchPageOut:
     """One page of components with their versions; pass ``continuation_token`` back for the next."""
-    return SearchPageOut.of(_source(source).search(repository, q, continuation_token))
+    with _source(source) as artifacts:
+        return SearchPageOut.model_validate(artifacts.search(repository, q, continuation_token))
 
 
 @router.get("/sources/{source}/repositories/{repository}/versions")
@@ -70,7 +83,8 @@ def list_versions(
     source: SourcePath, repository: RepositoryPath, user: DagReader, name: ComponentName, group: Group = ""
 ) -> list[str]:
     """Every version of one component, newest first."""
-    return _source(source).versions(repository, group, name)
+    with _source(source) as artifacts:
+        return artifacts.versions(repository, group, name)
 
 
 @router.get("/sources/{source}/repositories/{repository}/assets")
@@ -84,12 +98,15 @@ def list_assets(
     group: Group = "",
 ) -> list[AssetOut]:
     """The files of one version, with their checksums."""
-    return [AssetOut.of(asset) for asset in _source(source).assets(repository, group, name, version)]
+    with _source(source) as artifacts:
+        return [
+            AssetOut.model_validate(asset) for asset in artifacts.assets(repository, group, name, version)
+        ]
 
 
 @router.get("/catalogs/runner-images")
 def list_runner_images(user: DagReader) -> list[RunnerImageOut]:
-    return [RunnerImageOut.of(image) for image in runner_catalog()]
+    return [RunnerImageOut.model_validate(image) for image in runner_catalog()]
 
 
 @router.get("/catalogs/mounts")

@@ -117,7 +117,7 @@ def delete_deployment(
     request: Request,
     revision: Annotated[int | None, Query(ge=1, description="409 unless still at this revision")] = None,
 ) -> None:
-    """Move the spec into its history; the DAG disappears from Airflow at the next parse."""
+    """Move the spec into its history; its DAG leaves Airflow's DAG list at once."""
     SpecStore().delete(caller.name, caller.user_name, expected_revision=revision)
     _one_off(request).cancel(caller.dag_id)
     _request_reparse(removed_dag_ids=[caller.dag_id])
@@ -127,7 +127,9 @@ def delete_deployment(
 @router.get("/deployments/{name}/history")
 def deployment_history(caller: Reader) -> HistoryOut:
     revisions = SpecStore().history(caller.name)
-    return HistoryOut(name=caller.name, revisions=[RevisionOut.of(revision) for revision in revisions])
+    return HistoryOut(
+        name=caller.name, revisions=[RevisionOut.model_validate(revision) for revision in revisions]
+    )
 
 
 @router.get("/deployments/{name}/code")
@@ -164,7 +166,7 @@ def check_spec(spec: DeploymentSpec, user: DagReader) -> PreflightOut:
 
 def _out(stored: StoredDeployment, session: Session, ui_url: str) -> DeploymentOut:
     return DeploymentOut.of_stored(
-        stored, StatusOut.of(dag_status(stored.spec.dag_id, session, ui_url=ui_url))
+        stored, StatusOut.model_validate(dag_status(stored.spec.dag_id, session, ui_url=ui_url))
     )
 
 

@@ -136,3 +136,17 @@ def test_a_broken_catalog_is_503(api: Callable[..., Api], monkeypatch: pytest.Mo
     response = api()("GET", "/catalogs/mounts")
     assert response.status_code == 503
     assert response.json()["detail"].startswith("[job_orchestrator] smb_endpoints is not valid")
+
+
+def test_a_missing_nexus_connection_is_503(api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AIRFLOW_CONN_NEXUS_DEFAULT", raising=False)
+    response = api()("GET", "/sources/nexus/repositories")
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "the nexus source is not usable: The conn_id `nexus_default` isn't defined"
+    }
+    no_host = json.dumps({"conn_type": "nexus", "login": "someone"})
+    monkeypatch.setenv("AIRFLOW_CONN_NEXUS_DEFAULT", no_host)
+    response = api()("GET", "/sources/nexus/repositories/releases/search")
+    assert response.status_code == 503
+    assert "has no host" in response.json()["detail"]

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from tests.integration.airflow_stack import wait_until
 from tests.unit.plugin.conftest import Api, local_spec, sync_dags
 

@@ -61,15 +61,16 @@ def airflow_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(scope="package")
-def host_app(airflow_db: None) -> FastAPI:
-    from airflow.api_fastapi.app import init_auth_manager, lifespan
+def host_app(airflow_db: None) -> Iterator[FastAPI]:
+    from airflow.api_fastapi.app import init_auth_manager, lifespan, purge_cached_app
     from airflow.api_fastapi.auth.middlewares.refresh_token import JWTRefreshMiddleware
 
     host = FastAPI(lifespan=lifespan)
     init_auth_manager(host)
     host.mount(URL_PREFIX, create_app(OneOffTrigger(timeout=30, poll=0.05)))
     host.add_middleware(JWTRefreshMiddleware)
-    return host
+    yield host
+    purge_cached_app()  # the auth manager is a process-wide singleton: leave none behind
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from airflow_jobs_provider.operators.pod_builder import (
     check_config_files,
     config_files_mount,
     config_files_volume,
+    container_args,
     fetch_init_container,
     job_labels,
     label_value,
@@ -124,7 +125,7 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         super().__init__(
             image=runner_image or defaults.runner_image,
             cmds=runner_command(workspace_path),
-            arguments=as_job_args(job_args),
+            arguments=container_args(as_job_args(job_args)),
             volumes=volumes,
             volume_mounts=volume_mounts,
             random_name_suffix=False,
@@ -257,4 +258,19 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         except Exception:  # gone or unreachable: its last known state still tells
             self.log.debug("Could not re-read pod for its failure reason", exc_info=True)
             latest = pod
-        return describe_pod_failure(latest)
+        return describe_pod_failure(latest) or self._warning_event(latest)
+
+    def _warning_event(self, pod: k8s.V1Pod) -> str | None:
+        """A pod that never started says why only in its events (e.g. FailedMount)."""
+        if pod.status is None or pod.status.phase != "Pending":
+            return None
+        try:
+            events = self.pod_manager.read_pod_events(pod).items
+        except Exception:  # events are a hint; without them the parent's message stands
+            self.log.debug("Could not read pod events for its failure reason", exc_info=True)
+            return None
+        warnings = [event for event in events if event.type == "Warning"]
+        if not warnings:
+            return None
+        last = warnings[-1]
+        return f"the pod did not start: {last.reason}: {last.message}"

@@ -67,10 +67,25 @@ def job_labels(*, deployment: str, artifact_name: str, version: str) -> dict[str
     return {key: value for key, value in labels.items() if value}
 
 
+def literal(text: str) -> str:
+    """``text`` written so that Kubernetes passes it on unchanged.
+
+    The kubelet expands ``$(NAME)`` in a container's command, args and env values with the
+    container's variables (``$(HOME)``, ``$(JOB_RUN_ID)``, ...); only ``$$`` stands for a
+    literal ``$``. Every value we put there is data, so every ``$`` is doubled.
+    """
+    return text.replace("$", "$$")
+
+
+def container_args(args: Sequence[str]) -> list[str]:
+    """The job's arguments as container args: they reach the job exactly as given."""
+    return [literal(arg) for arg in args]
+
+
 def runner_command(workspace_path: str) -> list[str]:
     """The main container's command; the job's own arguments follow it as container args."""
     bundle = posixpath.join(workspace_path, BUNDLE_RELATIVE_PATH)
-    return ["python3", bundle, "exec", "--workspace", workspace_path, "--"]
+    return container_args(["python3", bundle, "exec", "--workspace", workspace_path, "--"])
 
 
 def _check_mount_path(path: str, what: str) -> None:
@@ -235,7 +250,7 @@ def proxy_env(defaults: PodDefaults) -> dict[str, str]:
 
 
 def plain_env(values: Mapping[str, str]) -> list[k8s.V1EnvVar]:
-    return [k8s.V1EnvVar(name=name, value=value) for name, value in values.items()]
+    return [k8s.V1EnvVar(name=name, value=literal(value)) for name, value in values.items()]
 
 
 def _secret_env(name: str, secret: str, key: str) -> k8s.V1EnvVar:
@@ -264,16 +279,9 @@ def fetch_init_container(
     return k8s.V1Container(
         name=INIT_CONTAINER_NAME,
         image=image,
-        command=[
-            "python3",
-            "-c",
-            BOOTSTRAP,
-            "fetch",
-            "--workspace",
-            workspace_path,
-            "--plan",
-            plan.to_json(),
-        ],
+        command=container_args(
+            ["python3", "-c", BOOTSTRAP, "fetch", "--workspace", workspace_path, "--plan", plan.to_json()]
+        ),
         env=env,
         volume_mounts=[k8s.V1VolumeMount(name=WORKSPACE_VOLUME, mount_path=workspace_path)],
         resources=k8s.V1ResourceRequirements(

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (kubelet and containerd messages are kept verbatim)
+
 """The fake scheduler + kubelet: drives each created pod through the lifecycle its scenario picks.
 
 One :class:`PodWorker` thread per pod: schedule (or report Unschedulable), admit, start the

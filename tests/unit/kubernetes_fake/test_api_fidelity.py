@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (expected server messages and the DAG file are kept on one line)
+
 """The fake API server answers the real ``kubernetes`` client as a real API server does."""
 
 from __future__ import annotations

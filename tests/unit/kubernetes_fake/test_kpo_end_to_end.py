@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (expected server messages and the DAG file are kept on one line)
+
 """The real KubernetesPodOperator, run by ``dag.test()``, against the fake API server.
 
 One Airflow process (its own AIRFLOW_HOME, SQLite metadata DB, the connection from
@@ -12,15 +12,13 @@ whatever else this pytest session imports.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from tests.dag_run_process import run_dag_process
 from tests.fakes.kubernetes_api import (
     DEFAULT_UNSCHEDULABLE,
     FakeKubernetes,
@@ -111,27 +109,6 @@ with DAG(params["dag_id"], schedule=None, start_date=pendulum.datetime(2024, 1, 
     )
 """
 
-RUNNER = """
-import json, os, sys
-from airflow.utils import db
-db.upgradedb()
-import importlib.util
-spec = importlib.util.spec_from_file_location("kfx_dag", os.environ["KFX_DAG_FILE"])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-run = module.dag.test()
-dag = module.dag
-from airflow.models.xcom import XComModel
-from airflow.utils.session import create_session
-with create_session() as session:
-    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances(session=session)}
-    rows = session.query(XComModel).filter(XComModel.dag_id == dag.dag_id, XComModel.run_id == run.run_id).all()
-    xcoms = {}
-    for row in rows:
-        xcoms.setdefault(row.task_id, {})[row.key] = row.value
-print("KFX-RESULT " + json.dumps({"states": states, "xcoms": xcoms}, default=str), flush=True)
-"""
-
 
 @dataclass
 class KpoRun:
@@ -189,73 +166,26 @@ def _scenarios(kube: FakeKubernetes) -> None:
         kube.add_scenario(scenario, selector=f"task_id={task_id}")
 
 
-def _split_logs(output: str) -> dict[str, str]:
-    logs: dict[str, str] = {}
-    current = None
-    for line in output.splitlines():
-        start = re.search(r"\[DAG TEST\] starting task_id=(\w+)", line)
-        if start:
-            current = start.group(1)
-            logs[current] = ""
-            continue
-        if re.search(r"\[DAG TEST\] end task task_id=", line):
-            current = None
-            continue
-        if current:
-            logs[current] += line + "\n"
-    return logs
-
-
 @pytest.fixture(scope="module")
 def kpo_run(tmp_path_factory) -> KpoRun:
     root = tmp_path_factory.mktemp("kpo")
-    dags = root / "dags"
-    dags.mkdir()
-    (dags / "kfx_dag.py").write_text(DAG_FILE)
     workspace = root / "workspace"
     kube = FakeKubernetes().start()
     try:
         _scenarios(kube)
         kube.create_secret("job-secret", {"password": "s3cret"})
         env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("AIRFLOW", "PYTEST", "_AIRFLOW"))
-        }
-        env.update(
-            AIRFLOW_HOME=str(root / "home"),
-            AIRFLOW__CORE__DAGS_FOLDER=str(dags),
-            AIRFLOW__CORE__LOAD_EXAMPLES="False",
-            AIRFLOW__CORE__PARALLELISM="2",
-            AIRFLOW__CORE__UNIT_TEST_MODE="False",
-            KFX_DAG_FILE=str(dags / "kfx_dag.py"),
-            KFX_PARAMS=json.dumps({"dag_id": DAG_ID, "workspace": str(workspace)}),
+            "AIRFLOW__CORE__PARALLELISM": "2",
+            "KFX_PARAMS": json.dumps({"dag_id": DAG_ID, "workspace": str(workspace)}),
             **kube.airflow_connection_env(),
-        )
-        completed = subprocess.run(
-            [sys.executable, "-c", RUNNER],
-            env=env,
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        output = completed.stdout + completed.stderr
-        (root / "output.log").write_text(output)
-        marker = next(
-            (line for line in completed.stdout.splitlines() if line.startswith("KFX-RESULT ")), None
-        )
-        assert completed.returncode == 0 and marker, (
-            f"dag.test() failed (see {root / 'output.log'}):\n{output[-6000:]}"
-        )
-        result = json.loads(marker[len("KFX-RESULT ") :])
+        }
+        dag_run = run_dag_process(DAG_FILE, root=root, env=env)
         run = KpoRun(
             kube,
-            result["states"],
-            result["xcoms"],
-            _split_logs(output),
-            output,
+            dag_run.states,
+            dag_run.xcoms,
+            dag_run.logs,
+            dag_run.output,
             workspace,
             list(kube.requests),
         )

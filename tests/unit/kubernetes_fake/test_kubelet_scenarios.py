@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (expected server messages and the DAG file are kept on one line)
+
 """The fake kubelet reports each lifecycle the way the real kubelet does (status, conditions, events)."""
 
 from __future__ import annotations

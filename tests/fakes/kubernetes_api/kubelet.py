@@ -1,4 +1,3 @@
-
 """The fake scheduler + kubelet: drives each created pod through the lifecycle its scenario picks.
 
 One :class:`PodWorker` thread per pod: schedule (or report Unschedulable), admit, start the

@@ -1,4 +1,3 @@
-
 """The three PATCH formats the API server accepts for built-in types.
 
 - ``application/merge-patch+json``: RFC 7386 (null deletes, lists replaced whole).

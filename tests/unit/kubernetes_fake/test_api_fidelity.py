@@ -1,4 +1,3 @@
-
 """The fake API server answers the real ``kubernetes`` client as a real API server does."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """The real KubernetesPodOperator, run by ``dag.test()``, against the fake API server.
 
 One Airflow process (its own AIRFLOW_HOME, SQLite metadata DB, the connection from

@@ -1,4 +1,3 @@
-
 """The fake kubelet reports each lifecycle the way the real kubelet does (status, conditions, events)."""
 
 from __future__ import annotations

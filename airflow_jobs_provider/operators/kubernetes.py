@@ -8,7 +8,10 @@ from typing import Any
 from airflow.exceptions import AirflowException
 from airflow.providers.cncf.kubernetes.kubernetes_helper_functions import add_unique_suffix
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
-from airflow.providers.cncf.kubernetes.utils.pod_manager import PodLaunchFailedException
+from airflow.providers.cncf.kubernetes.utils.pod_manager import (
+    PodLaunchFailedException,
+    PodLaunchTimeoutException,
+)
 from kubernetes.client import models as k8s
 
 from airflow_jobs_provider.artifacts.reference import ArtifactRef, ResolvedArtifact
@@ -82,6 +85,8 @@ class NexusKubernetesOperator(KubernetesPodOperator):
 
     # User values are data: nothing of this operator is rendered by Jinja, unlike its parent.
     template_fields: Sequence[str] = ()
+    # Why the pod did not start, in KubernetesPodOperator's words, when it gave up waiting.
+    _launch_failure: str | None = None
 
     def __init__(
         self,
@@ -186,10 +191,21 @@ class NexusKubernetesOperator(KubernetesPodOperator):
             self.artifact, nexus_conn_id=self.nexus_conn_id, context=context, log=self.log
         )
         self.prepare_pod(resolved, fetch_plan(resolved, source), context)
+        self._launch_failure = None
         try:
             return super().execute(context)
-        except PodLaunchFailedException as exc:
+        except (PodLaunchFailedException, PodLaunchTimeoutException) as exc:
+            # Reached only when cleanup raised nothing (it found no pod to clean): the pod is
+            # still there to tell why. PodLaunchTimeoutException is no PodLaunchFailedException.
             self._raise_with_reason(context, exc, self._failure_reason(self.pod))
+            raise
+
+    def await_pod_start(self, pod: k8s.V1Pod) -> None:
+        try:
+            super().await_pod_start(pod)
+        except (PodLaunchFailedException, PodLaunchTimeoutException) as exc:
+            # cleanup runs before this reaches execute; it may have nothing better to say.
+            self._launch_failure = str(exc).strip()
             raise
 
     def get_or_create_pod(self, pod_request_obj: k8s.V1Pod, context: Any) -> k8s.V1Pod:
@@ -258,7 +274,10 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         except Exception:  # gone or unreachable: its last known state still tells
             self.log.debug("Could not re-read pod for its failure reason", exc_info=True)
             latest = pod
-        return describe_pod_failure(latest) or self._warning_event(latest)
+        reason = describe_pod_failure(latest) or self._warning_event(latest)
+        if reason is None and self._launch_failure:
+            return f"the pod did not start: {self._launch_failure}"
+        return reason
 
     def _warning_event(self, pod: k8s.V1Pod) -> str | None:
         """A pod that never started says why only in its events (e.g. FailedMount)."""

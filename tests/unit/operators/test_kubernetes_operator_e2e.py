@@ -43,6 +43,7 @@ CREDENTIALS_SECRET = "nexus-reader"
 NAMESPACE_WITHOUT_SECRET = "jobs-without-secret"
 MISSING_CONFIG_SECRET = "job-settings"
 MISSING_RUNNER_IMAGE = "registry.example.org/missing-runner:1.0"
+HUGE_RUNNER_IMAGE = "registry.example.org/huge-runner:1.0"  # pulled only by slow_pull: never cached
 TALEND_ARGS = ["--context_param", "region=north"]
 
 DAG_FILE = """
@@ -93,6 +94,7 @@ with DAG("nexus_kpo_e2e", schedule=None, start_date=pendulum.datetime(2024, 1, 1
         "missing_config_volume", "argv-job", version="1.2.0", startup_timeout_seconds=1,
         config_files=[ConfigFile("app.properties", params["missing_config_secret"], "app.properties", "secret")],
     )
+    job("slow_pull", "argv-job", version="1.2.0", runner_image=params["huge_image"], startup_timeout_seconds=1)
 """
 
 
@@ -162,6 +164,8 @@ def _scenarios(kube: FakeKubernetes) -> None:
         "unschedulable": Scripted(unschedulable=DEFAULT_UNSCHEDULABLE),
         "missing_secret": Scripted(),
         "missing_config_volume": Scripted(),
+        # still pulling the runner image when KPO gives up: no failure, no warning yet
+        "slow_pull": Scripted(pull_delay=30),
     }
     for task_id, scenario in rules.items():
         kube.add_scenario(scenario, selector=f"task_id={task_id}")
@@ -201,6 +205,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
                     "hostile_args": HOSTILE_ARGS,
                     "talend_args": TALEND_ARGS,
                     "missing_image": MISSING_RUNNER_IMAGE,
+                    "huge_image": HUGE_RUNNER_IMAGE,
                     "namespace_without_secret": NAMESPACE_WITHOUT_SECRET,
                     "missing_config_secret": MISSING_CONFIG_SECRET,
                 }
@@ -362,3 +367,8 @@ def test_missing_config_files_secret_volume(outcome):
         "FailedMount",
         f'secret "{MISSING_CONFIG_SECRET}" not found',
     )
+
+
+def test_pod_still_starting_at_the_startup_timeout(outcome):
+    """Nothing failed yet, nothing warns: KubernetesPodOperator's own words are the reason."""
+    _failed_with(outcome, "slow_pull", "the pod did not start: Pod took too long to start. More than 1s.")

@@ -17,7 +17,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,20 @@ class DagRun:
         )
         return values[key]
 
+    def succeeded(self, task_id: str) -> str:
+        """The task's log, once it is checked that the task succeeded."""
+        assert self.states.get(task_id) == "success", (
+            f"{task_id}: {self.states.get(task_id)}\n{self.log_tail(task_id)}"
+        )
+        return self.logs[task_id]
+
+    def failed(self, task_id: str) -> str:
+        """The task's log, once it is checked that the task failed."""
+        assert self.states.get(task_id) == "failed", (
+            f"{task_id}: {self.states.get(task_id)}\n{self.log_tail(task_id)}"
+        )
+        return self.logs[task_id]
+
     def log_tail(self, task_id: str, characters: int = 4000) -> str:
         return self.logs.get(task_id, f"(no log for {task_id}; see {self.output_file})")[-characters:]
 
@@ -87,12 +101,16 @@ def split_task_logs(output: str) -> dict[str, str]:
     return logs
 
 
-def child_environment(home: Path, dags_folder: Path, extra: Mapping[str, str]) -> dict[str, str]:
-    """This process's environment without Airflow's or pytest's variables, plus a fresh Airflow."""
+def child_environment(
+    home: Path, dags_folder: Path, extra: Mapping[str, str], unset: Iterable[str] = ()
+) -> dict[str, str]:
+    """This process's environment without Airflow's or pytest's variables (nor ``unset``),
+    plus a fresh Airflow."""
+    removed = set(unset)
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("AIRFLOW", "PYTEST", "_AIRFLOW"))
+        if not key.startswith(("AIRFLOW", "PYTEST", "_AIRFLOW")) and key not in removed
     }
     env.update(
         AIRFLOW_HOME=str(home),
@@ -105,18 +123,26 @@ def child_environment(home: Path, dags_folder: Path, extra: Mapping[str, str]) -
 
 
 def run_dag_process(
-    dag_source: str, *, root: Path, env: Mapping[str, str] | None = None, timeout: float = 300
+    dag_source: str,
+    *,
+    root: Path,
+    env: Mapping[str, str] | None = None,
+    unset: Iterable[str] = (),
+    timeout: float = 300,
 ) -> DagRun:
     """Write ``dag_source`` under ``root``, run its ``dag`` with ``dag.test()`` in a child process.
 
-    ``env`` is added to the child's environment (connections, configuration, test parameters).
+    ``env`` is added to the child's environment (connections, configuration, test parameters);
+    variables named in ``unset`` are left out of it (to stand for a worker without them).
     Fails the calling test, pointing at the saved output, when the child itself fails.
     """
     dags = root / "dags"
     dags.mkdir(parents=True, exist_ok=True)
     dag_file = dags / "dag_under_test.py"
     dag_file.write_text(dag_source, encoding="utf-8")
-    child_env = child_environment(root / "airflow-home", dags, {**(env or {}), DAG_FILE_ENV: str(dag_file)})
+    child_env = child_environment(
+        root / "airflow-home", dags, {**(env or {}), DAG_FILE_ENV: str(dag_file)}, unset
+    )
     completed = subprocess.run(
         [sys.executable, "-c", _CHILD],
         env=child_env,

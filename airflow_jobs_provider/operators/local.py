@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -31,12 +32,17 @@ from airflow_jobs_provider.operators.config_contents import (
 )
 from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
 from airflow_jobs_provider.operators.pod_options import InlineConfigFile
+from airflow_jobs_provider.runner.report import TERMINATION_LOG_ENV
 
 # The worker's own environment holds Airflow's secrets (database URL, fernet key,
 # connections); a job gets only these from it.
 INHERITED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "LOGNAME", "JAVA_HOME")
 # Where the config files go, inside the workspace (removed with it after the run).
 CONFIG_FOLDER = "config"
+# Where the runner writes why it failed (a download, a checksum, the job's exit), as in a pod.
+TERMINATION_LOG_FILE = "termination-log"
+# The runner writes one line of at most 4000 characters; the job could write more there.
+_TERMINATION_LOG_LIMIT = 8192
 
 
 class NexusLocalOperator(BaseOperator):
@@ -97,11 +103,14 @@ class NexusLocalOperator(BaseOperator):
                 config_folder = Path(workspace) / CONFIG_FOLDER
                 write_config_folder(config_folder, read_config_contents(self.config_files))
                 env[CONFIG_DIR_ENV] = str(config_folder)
+            termination_log = Path(workspace) / TERMINATION_LOG_FILE
+            env[TERMINATION_LOG_ENV] = str(termination_log)
             command = [sys.executable, "-m", "airflow_jobs_provider.runner", "run", "--workspace", workspace]
             command += ["--plan", plan.to_json(), "--", *self.job_args]
             exit_code = self._run(command, env=env, cwd=workspace)
+            runner_says = _read_termination_log(termination_log) if exit_code != 0 else ""
         if exit_code != 0:
-            reason = f"the job exited with code {exit_code}"
+            reason = _failure_reason(exit_code, runner_says)
             context["ti"].xcom_push(key=XCOM_FAILURE_KEY, value=reason)
             raise AirflowException(f"{resolved.ref.coordinates} ({resolved.version}) failed: {reason}")
         return exit_code
@@ -148,6 +157,23 @@ class NexusLocalOperator(BaseOperator):
 
     def on_kill(self) -> None:
         self._stop_process_group()
+
+
+def _read_termination_log(path: Path) -> str:
+    try:
+        with path.open("rb") as log:
+            return log.read(_TERMINATION_LOG_LIMIT).decode("utf-8", errors="replace").strip()
+    except OSError:  # the runner wrote none: it was killed, or failed before it could
+        return ""
+
+
+def _failure_reason(exit_code: int, runner_says: str) -> str:
+    """The runner's own sentence (``checksum mismatch for ...``), always with the exit code."""
+    if not runner_says:
+        return f"the job exited with code {exit_code}"
+    if re.search(rf"\bcode {exit_code}\b", runner_says):
+        return runner_says
+    return f"{runner_says} (exit code {exit_code})"
 
 
 def _inline_only(config_files: Sequence[InlineConfigFile]) -> tuple[InlineConfigFile, ...]:

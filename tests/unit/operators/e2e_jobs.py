@@ -10,6 +10,8 @@ import json
 import re
 from typing import Any
 
+from tests.fakes.nexus import FakeNexus
+
 # Arguments a shell, Jinja, Kubernetes ``$(VAR)`` expansion or an option parser would change.
 HOSTILE_ARGS = [
     "plain",
@@ -37,6 +39,55 @@ print("argv-job %(label)s says hello", flush=True)
 print("ARGV " + json.dumps(sys.argv[1:]))
 print("ENV-NAMES " + json.dumps(sorted(os.environ)))
 print("CWD " + json.dumps(os.getcwd()))
+if os.environ.get("ENV_DUMP"):  # the whole environment, values too, for tests to search
+    with open(os.environ["ENV_DUMP"], "w", encoding="utf-8") as dump:
+        json.dump(dict(os.environ), dump)
+"""
+
+# A shell job: each argument's bytes in hex, so the test compares them exactly.
+ARG_HEX_JOB_SH = """\
+#!/usr/bin/env bash
+echo "shell job says hello"
+for argument in "$@"; do
+    printf 'ARG-HEX "%s"\\n' "$(printf '%s' "$argument" | od -An -v -tx1 | tr -d ' \\n')"
+done
+"""
+
+# The same from Java, for a jar (Main-Class in the manifest).
+ARG_HEX_JOB_JAVA = """\
+import java.nio.charset.StandardCharsets;
+
+public class ArgHex {
+    public static void main(String[] args) {
+        System.out.println("java job says hello");
+        for (String argument : args) {
+            StringBuilder hex = new StringBuilder();
+            for (byte b : argument.getBytes(StandardCharsets.UTF_8)) {
+                hex.append(String.format("%02x", b & 0xff));
+            }
+            System.out.println("ARG-HEX \\"" + hex + "\\"");
+        }
+    }
+}
+"""
+
+# Starts a grandchild (in the job's own process group), records both pids, then waits for it.
+PROCESS_GROUP_JOB_PY = """\
+import os, subprocess, sys
+
+def record(name, pid):
+    path = os.path.join(os.environ["PID_DIR"], name)
+    with open(path + ".part", "w") as out:
+        out.write(str(pid))
+    os.replace(path + ".part", path)
+
+grandchild = subprocess.Popen(
+    [sys.executable, "-c", "import time; time.sleep(600)"]
+)
+record("grandchild.pid", grandchild.pid)
+record("job.pid", os.getpid())
+print("job waits for its grandchild", grandchild.pid, flush=True)
+grandchild.wait()
 """
 
 FAILING_JOB_PY = """\
@@ -48,6 +99,33 @@ sys.exit(3)
 
 def argv_job(label: str) -> bytes:
     return (ARGV_JOB_PY % {"label": label}).encode()
+
+
+def job_nexus(repository: str, group: str, user: str, password: str) -> FakeNexus:
+    """A started FakeNexus (basic auth, no anonymous access) holding the jobs in ``repository``:
+
+    ``argv-job`` 1.2.0 and 1.10.0 (``latest`` is 1.10.0 by Maven order), ``failing-job`` 1.0.0,
+    and ``corrupt-job`` 1.0.0 whose stored bytes no longer match its listed checksums.
+    """
+    nexus = FakeNexus(users={user: password}, anonymous=False).start()
+    nexus.add_repository(repository)
+    for version in ("1.2.0", "1.10.0"):
+        nexus.add_component(
+            repository, group, "argv-job", version, {f"argv-job-{version}.py": argv_job(version)}
+        )
+    nexus.add_component(
+        repository, group, "failing-job", "1.0.0", {"failing-job-1.0.0.py": FAILING_JOB_PY.encode()}
+    )
+    [asset] = nexus.add_component(
+        repository, group, "corrupt-job", "1.0.0", {"corrupt-job-1.0.0.py": argv_job("corrupt")}
+    )
+    nexus.replace_content(repository, asset["path"], b"print('tampered with')\n")
+    return nexus
+
+
+def hex_args(log: str) -> list[str]:
+    """The arguments an ``ARG-HEX`` job reported, decoded."""
+    return [bytes.fromhex(value).decode("utf-8") for value in reported(log, "ARG-HEX")]
 
 
 def reported(log: str, marker: str) -> list[Any]:

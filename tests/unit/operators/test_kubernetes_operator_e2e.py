@@ -33,7 +33,7 @@ from tests.fakes.kubernetes_api import (
     Scripted,
 )
 from tests.fakes.nexus import FakeNexus
-from tests.unit.operators.e2e_jobs import FAILING_JOB_PY, HOSTILE_ARGS, argv_job, one_report
+from tests.unit.operators.e2e_jobs import HOSTILE_ARGS, job_nexus, one_report
 
 REPOSITORY = "jobs"
 GROUP = "org.example.jobs"
@@ -124,23 +124,6 @@ class Outcome:
         return self.created_pod(task_id)["metadata"].get("namespace") or "default"
 
 
-def _nexus() -> FakeNexus:
-    nexus = FakeNexus(users={NEXUS_USER: NEXUS_PASSWORD}, anonymous=False).start()
-    nexus.add_repository(REPOSITORY)
-    for version in ("1.2.0", "1.10.0"):  # Maven order: 1.10.0 is the latest
-        nexus.add_component(
-            REPOSITORY, GROUP, "argv-job", version, {f"argv-job-{version}.py": argv_job(version)}
-        )
-    nexus.add_component(
-        REPOSITORY, GROUP, "failing-job", "1.0.0", {"failing-job-1.0.0.py": FAILING_JOB_PY.encode()}
-    )
-    [asset] = nexus.add_component(
-        REPOSITORY, GROUP, "corrupt-job", "1.0.0", {"corrupt-job-1.0.0.py": argv_job("corrupt")}
-    )
-    nexus.replace_content(REPOSITORY, asset["path"], b"print('tampered with')\n")
-    return nexus
-
-
 def _talend_zip(folder: Path) -> bytes:
     """The seeded Talend-style export (``CustomerSync/CustomerSync_run.sh`` and friends)."""
     seed(folder)
@@ -175,7 +158,7 @@ def _scenarios(kube: FakeKubernetes) -> None:
 def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     root = tmp_path_factory.mktemp("nexus-kpo")
     workspaces = root / "workspaces"  # under the temp folder, as process mode requires
-    nexus = _nexus()
+    nexus = job_nexus(REPOSITORY, GROUP, NEXUS_USER, NEXUS_PASSWORD)
     kube = FakeKubernetes().start()
     try:
         nexus.add_component(
@@ -221,24 +204,14 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
         nexus.stop()
 
 
-def _succeeded(outcome: Outcome, task_id: str) -> str:
-    log = outcome.run.log_tail(task_id, 100_000)
-    assert outcome.run.states[task_id] == "success", log[-5000:]
-    return log
-
-
 def _failed_with(outcome: Outcome, task_id: str, *fragments: str) -> str:
     """The task failed with a reason holding every fragment, in XCom, the log and the exception."""
-    run = outcome.run
-    log = run.log_tail(task_id, 100_000)
-    assert run.states[task_id] == "failed", log[-5000:]
-    reason = run.xcom(task_id, "failure_reason")
+    log = outcome.run.failed(task_id)
+    reason = outcome.run.xcom(task_id, "failure_reason")
     for fragment in fragments:
         assert fragment in reason, f"{fragment!r} not in the reason {reason!r}"
     pod = outcome.pod_name(task_id)
-    assert f"Job {pod.rsplit('-', 1)[0]} (pod {pod}) failed: {reason}" in log or (
-        f"(pod {pod}) failed: {reason}" in log
-    ), log[-5000:]
+    assert f"(pod {pod}) failed: {reason}" in log, log[-5000:]
     return reason
 
 
@@ -246,14 +219,14 @@ def _failed_with(outcome: Outcome, task_id: str, *fragments: str) -> str:
 
 
 def test_latest_resolves_to_the_newest_version_in_log_and_xcom(outcome):
-    log = _succeeded(outcome, "argv_latest")
+    log = outcome.run.succeeded("argv_latest")
     assert "Artifact jobs/org.example.jobs:argv-job:latest resolved to version 1.10.0" in log
     assert outcome.run.xcom("argv_latest", "artifact_version") == "1.10.0"
     assert "argv-job 1.10.0 says hello" in log
 
 
 def test_init_container_fetches_with_the_secret_credentials_and_logs_runner_lines(outcome):
-    log = _succeeded(outcome, "argv_latest")
+    log = outcome.run.succeeded("argv_latest")
     assert "[fetch-artifact] [job-runner] downloading argv-job-1.10.0.py from http://127.0.0.1:" in log
     assert "[fetch-artifact] [job-runner] argv-job-1.10.0.py: sha256 verified" in log
     downloads = [r for r in outcome.nexus.requests if r.path.endswith("/argv-job-1.10.0.py")]
@@ -262,18 +235,18 @@ def test_init_container_fetches_with_the_secret_credentials_and_logs_runner_line
 
 
 def test_hostile_arguments_reach_the_job_unchanged(outcome):
-    log = _succeeded(outcome, "argv_latest")
+    log = outcome.run.succeeded("argv_latest")
     assert one_report(log, "ARGV") == HOSTILE_ARGS
 
 
 def test_job_container_has_no_repository_credentials(outcome):
-    names = one_report(_succeeded(outcome, "argv_latest"), "ENV-NAMES")
+    names = one_report(outcome.run.succeeded("argv_latest"), "ENV-NAMES")
     assert "JOB_RUN_ID" in names and "JOB_ARTIFACT_VERSION" in names
     assert not {"JOB_RUNNER_USERNAME", "JOB_RUNNER_PASSWORD"} & set(names)
 
 
 def test_talend_zip_is_unpacked_and_its_run_script_runs(outcome):
-    log = _succeeded(outcome, "talend_zip")
+    log = outcome.run.succeeded("talend_zip")
     assert "[fetch-artifact] [job-runner] customer-sync-2.0.1.zip: sha256 verified" in log
     assert (
         "customer-sync-2.0.1.zip: entrypoint jobs/1-customer-sync-2.0.1/CustomerSync/CustomerSync_run.sh"

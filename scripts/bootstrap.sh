@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# python-ldap (FAB's AUTH_LDAP) has no Linux wheels: it builds against OpenLDAP's and SASL's headers.
 missing=()
-for package in "$@"; do
+for package in libldap2-dev libsasl2-dev "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

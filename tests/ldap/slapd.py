@@ -1,0 +1,279 @@
+"""A real OpenLDAP ``slapd`` for tests, seeded with ``deploy/ldap/seed.ldif``.
+
+``SlapdServer`` writes a ``slapd.conf`` into its own folder (mdb database, suffix
+``dc=example,dc=org``, a random root password, the ACLs of a real deployment), starts Debian's
+``slapd`` in the foreground on a free port and loads the seed through LDAP as the root DN, so an
+optional ``memberof`` overlay records the memberships as a production directory would. ``stop()``
+and ``start()`` take it down and bring it back on the same port with the same data.
+
+The fixtures at the bottom are registered for every test by ``tests/conftest.py``:
+
+- ``slapd``: one server for the session, with the ``memberof`` overlay (users have ``memberOf``).
+- ``slapd_without_memberof``: one server for the session without it, like a plain OpenLDAP
+  where only the group entries list their ``member``/``uniqueMember``.
+
+Tests that take a shared server down do it with ``with server.stopped(): ...``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import ldap3
+import ldif
+import pytest
+from ldap3.core.exceptions import LDAPSocketOpenError
+
+from tests.integration.airflow_stack import ManagedProcess, free_port, tail, wait_until
+
+SEED_LDIF = Path(__file__).resolve().parents[2] / "deploy" / "ldap" / "seed.ldif"
+SLAPD_CANDIDATES = ("/usr/sbin/slapd", "slapd")
+MODULE_PATH = "/usr/lib/ldap"
+SCHEMA_DIR = Path("/etc/ldap/schema")
+SCHEMAS = ("core", "cosine", "inetorgperson")
+
+BASE_DN = "dc=example,dc=org"
+PEOPLE_DN = f"ou=people,{BASE_DN}"
+GROUPS_DN = f"ou=groups,{BASE_DN}"
+ADMIN_DN = f"cn=admin,{BASE_DN}"
+BIND_DN = f"cn=airflow,ou=services,{BASE_DN}"
+# The clear passwords of the seed's hashes, as its header documents them.
+BIND_PASSWORD = "airflow-bind-pass"
+USER_PASSWORDS = MappingProxyType(
+    {"alice": "alice-pass", "bob": "bob-pass", "carol": "carol-pass", "dave": "dave-pass"}
+)
+TIMEOUT_SECONDS = 5  # an int: ldap3 packs receive_timeout into a C struct
+
+
+def slapd_executable() -> str:
+    """Debian's slapd, wherever PATH or the package put it."""
+    for candidate in SLAPD_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    raise RuntimeError("slapd is not installed: scripts/test.sh installs Debian's slapd package")
+
+
+def read_ldif(path: Path) -> list[tuple[str, dict[str, list[bytes]]]]:
+    """The (DN, attributes) records of an LDIF file of adds, in file order."""
+    with path.open("rb") as handle:
+        records = ldif.LDIFRecordList(handle)
+        records.parse()
+    return records.all_records
+
+
+@dataclass
+class SlapdServer:
+    """A slapd in ``workdir``: ``start()`` (or ``with``), ``stop()``, ``start()`` again.
+
+    ``memberof`` loads the ``memberof`` overlay: users then get ``memberOf`` for the
+    ``groupOfNames`` groups that list them (never for ``groupOfUniqueNames``).
+    """
+
+    workdir: Path
+    memberof: bool = True
+    startup_timeout: float = 30.0
+
+    port: int = field(init=False, default=0)
+    admin_password: str = field(init=False, default_factory=lambda: secrets.token_urlsafe(16))
+    _process: ManagedProcess | None = field(init=False, default=None)
+    _seeded: bool = field(init=False, default=False)
+
+    base_dn = BASE_DN
+    admin_dn = ADMIN_DN
+    bind_dn = BIND_DN
+    bind_password = BIND_PASSWORD
+    users = USER_PASSWORDS
+
+    @property
+    def uri(self) -> str:
+        assert self.port, "no port yet: call start()"
+        return f"ldap://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "slapd.log"
+
+    @staticmethod
+    def user_dn(name: str) -> str:
+        return f"uid={name},{PEOPLE_DN}"
+
+    @staticmethod
+    def group_dn(name: str) -> str:
+        return f"cn={name},{GROUPS_DN}"
+
+    def connection(self, user: str | None = None, password: str | None = None) -> ldap3.Connection:
+        """An unbound ldap3 connection to this server (anonymous without ``user``)."""
+        server = ldap3.Server(self.uri, connect_timeout=TIMEOUT_SECONDS, get_info=ldap3.NONE)
+        return ldap3.Connection(server, user=user, password=password, receive_timeout=TIMEOUT_SECONDS)
+
+    def admin_connection(self) -> ldap3.Connection:
+        """A connection bound as the root DN, which no ACL restricts."""
+        connection = self.connection(self.admin_dn, self.admin_password)
+        if not connection.bind():
+            raise RuntimeError(f"slapd refused the root DN's bind: {connection.result}")
+        return connection
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> SlapdServer:
+        """Start slapd (on the port of the last start, if any), wait until the root DN can bind,
+        and load the seed the first time."""
+        if self._process is not None and self._process.running():
+            return self
+        if not self.port:
+            self.port = free_port()
+            self._write_files()
+        self._process = ManagedProcess(
+            name="slapd",
+            # -d: stay in the foreground and log each operation (stats) to the log file
+            argv=[str(self.binary_path), "-d", "stats", "-h", f"{self.uri}/", "-f", str(self.config_path)],
+            log_path=self.log_path,
+            env={},  # nothing of the tests' environment (LDAP* variables) reaches slapd
+            cwd=self.workdir,
+        )
+        try:
+            self._process.start()
+            wait_until(
+                self._admin_can_bind,
+                timeout=self.startup_timeout,
+                description=f"slapd to accept binds on {self.uri}",
+                interval=0.05,
+                check=self._check_running,
+            )
+            if not self._seeded:
+                self._load_seed()
+                self._seeded = True
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop slapd and wait until it is gone (SIGTERM, SIGKILL if it lingers)."""
+        if self._process is None:
+            return
+        leftovers = self._process.stop(grace=10)
+        self._process = None
+        assert not leftovers, f"slapd still running after stop: {leftovers}"
+
+    @contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The server is down inside the block and up again after it, whatever happens."""
+        self.stop()
+        try:
+            yield
+        finally:
+            self.start()
+
+    def __enter__(self) -> SlapdServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    @property
+    def config_path(self) -> Path:
+        return self.workdir / "slapd.conf"
+
+    @property
+    def binary_path(self) -> Path:
+        return self.workdir / "slapd"
+
+    def _write_files(self) -> None:
+        """The configuration, the database folder and a private copy of the slapd binary: on
+        Ubuntu, AppArmor's profile for /usr/sbin/slapd forbids reading a configuration outside
+        /etc/ldap, and profiles attach by path, so a copy runs unconfined."""
+        (self.workdir / "db").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(slapd_executable(), self.binary_path)
+        self.config_path.write_text(self._config())
+
+    def _config(self) -> str:
+        includes = "".join(f"include {SCHEMA_DIR / name}.schema\n" for name in SCHEMAS)
+        memberof = (
+            "overlay memberof\n"
+            "memberof-group-oc groupOfNames\n"
+            "memberof-member-ad member\n"
+            "memberof-memberof-ad memberOf\n"
+            "memberof-refint TRUE\n"
+            if self.memberof
+            else ""
+        )
+        modules = "moduleload back_mdb\n" + ("moduleload memberof\n" if self.memberof else "")
+        # ACLs as a deployment has them: passwords serve only to bind (and to change one's
+        # own); the bind account reads everything else; users read their own entry only. The
+        # "search" on every entry lets a user bound as themself search ou=people for their own
+        # entry (FAB's flow without a bind account); filters on others' attributes match
+        # nothing. The root DN is above ACLs. loglevel 0: no syslog; -d stats logs to the file.
+        return (
+            f"{includes}"
+            f"modulepath {MODULE_PATH}\n"
+            f"{modules}"
+            "loglevel 0\n"
+            "database mdb\n"
+            f'suffix "{BASE_DN}"\n'
+            f'rootdn "{ADMIN_DN}"\n'
+            f"rootpw {self.admin_password}\n"
+            f'directory "{self.workdir / "db"}"\n'
+            f"{memberof}"
+            "access to attrs=userPassword\n"
+            "    by self write\n"
+            "    by anonymous auth\n"
+            "    by * none\n"
+            "access to attrs=entry\n"
+            f'    by dn.exact="{BIND_DN}" read\n'
+            "    by self read\n"
+            "    by users search\n"
+            "    by * none\n"
+            "access to *\n"
+            f'    by dn.exact="{BIND_DN}" read\n'
+            "    by self read\n"
+            "    by * none\n"
+        )
+
+    def _check_running(self) -> None:
+        if self._process is None or not self._process.running():
+            raise RuntimeError(f"slapd exited while starting:\n{tail(self.log_path)}")
+
+    def _admin_can_bind(self) -> bool:
+        try:
+            self.admin_connection().unbind()
+        except LDAPSocketOpenError:
+            return False  # not listening yet
+        return True
+
+    def _load_seed(self) -> None:
+        connection = self.admin_connection()
+        try:
+            for dn, attributes in read_ldif(SEED_LDIF):
+                if not connection.add(dn, attributes=attributes):
+                    raise RuntimeError(f"loading {SEED_LDIF.name}: adding {dn}: {connection.result}")
+        finally:
+            connection.unbind()
+
+
+# --------------------------------------------------------------------------------------------
+# pytest fixtures (registered by tests/conftest.py)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlapdServer]:
+    """The seeded directory with the ``memberof`` overlay, shared by the session."""
+    with SlapdServer(tmp_path_factory.mktemp("slapd"), memberof=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def slapd_without_memberof(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlapdServer]:
+    """The seeded directory without ``memberOf``: group membership only in the group entries."""
+    with SlapdServer(tmp_path_factory.mktemp("slapd-plain"), memberof=False) as server:
+        yield server

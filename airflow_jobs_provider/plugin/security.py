@@ -69,6 +69,17 @@ def require_dag_read(user: UserDep) -> BaseUser:
     return user
 
 
+def require_dag_edit(user: UserDep) -> BaseUser:
+    """Deploying a new name needs the right to edit DAGs in general.
+
+    A dependency runs before the body is validated, so a reader hears 403, not what is wrong
+    with a spec they could not deploy anyway.
+    """
+    if not get_auth_manager().is_authorized_dag(method="PUT", user=user):
+        raise _forbidden("editing DAGs")
+    return user
+
+
 def authorize_dag(
     user: BaseUser,
     method: ResourceMethod,
@@ -135,6 +146,7 @@ Editor = Annotated[Caller, Depends(deployment_caller("PUT"))]
 Deleter = Annotated[Caller, Depends(deployment_caller("DELETE"))]
 Runner = Annotated[Caller, Depends(deployment_caller("POST", DagAccessEntity.RUN))]
 DagReader = Annotated[BaseUser, Depends(require_dag_read)]
+DagEditor = Annotated[BaseUser, Depends(require_dag_edit)]
 
 
 def deployment_name(name: str) -> str:

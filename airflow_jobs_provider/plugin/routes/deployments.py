@@ -36,6 +36,7 @@ from airflow_jobs_provider.plugin.schemas import (
     dag_id_of,
 )
 from airflow_jobs_provider.plugin.security import (
+    DagEditor,
     DagReader,
     Deleter,
     Editor,
@@ -74,7 +75,7 @@ def list_deployments(user: UserDep, session: SessionDep, ui_url: UiUrl) -> Deplo
 def create_deployment(
     *,
     spec: DeploymentSpec,
-    user: UserDep,
+    user: DagEditor,
     session: SessionDep,
     ui_url: UiUrl,
     request: Request,

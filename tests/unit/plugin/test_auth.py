@@ -11,6 +11,7 @@ from tests.unit.plugin.conftest import CSRF, Api, local_spec
 
 CHANGES = [
     ("POST", "/deployments", local_spec("new-one")),
+    ("POST", "/deployments", {"name": "not-a-valid-spec"}),  # 403 before the body's 422
     ("PUT", "/deployments/existing", {"revision": 1, "spec": local_spec("existing", retries=1)}),
     ("DELETE", "/deployments/existing", None),
     ("POST", "/deployments/existing/run", None),

@@ -1,0 +1,136 @@
+"""FAB's LDAP login, refusing everyone outside the required groups.
+
+FAB alone logs in any directory user and gives an unmapped one an empty role; here a user who
+is in none of ``JOB_ORCHESTRATOR_REQUIRED_GROUPS`` is refused, with a message that says so.
+Membership comes from the user's ``memberOf`` (AD, OpenLDAP with the memberof overlay) and, when
+``JOB_ORCHESTRATOR_GROUP_SEARCH_BASE`` is set, from group entries that list the user in
+``member`` or ``uniqueMember`` (plain OpenLDAP). The check runs when roles are computed, which
+FAB does only after the password bind succeeded: nothing is told to someone without the password.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from airflow.exceptions import AirflowConfigException
+from airflow.providers.fab.auth_manager.security_manager.override import FabAirflowSecurityManagerOverride
+
+from airflow_jobs_provider.auth.login_settings import LdapLoginSettings
+from airflow_jobs_provider.auth.membership import group_entries_filter, roles_for_groups
+
+log = logging.getLogger(__name__)
+
+
+class LoginRefused(Exception):
+    """Login cannot succeed, for a reason the user should read."""
+
+    status_code = 401
+
+
+class NotInRequiredGroup(LoginRefused):
+    status_code = 403
+
+
+class DirectoryUnavailable(LoginRefused):
+    status_code = 503
+
+
+class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
+    """Set as ``SECURITY_MANAGER_CLASS`` in ``webserver_config.py`` (see the template there)."""
+
+    def __init__(self, appbuilder: Any) -> None:
+        from flask import current_app
+
+        super().__init__(appbuilder)
+        self.login_settings = LdapLoginSettings.from_flask_config(current_app.config)
+        problems = self.login_settings.problems()
+        if problems:
+            raise AirflowConfigException("LDAP login is misconfigured: " + "; ".join(problems))
+
+    def auth_user_ldap(self, username: str, password: str, rotate_session_id: bool = True) -> Any:
+        import ldap
+
+        # python-ldap waits for the OS's TCP timeout (minutes) on an unreachable server by default.
+        ldap.set_option(ldap.OPT_NETWORK_TIMEOUT, self.login_settings.timeout)
+        ldap.set_option(ldap.OPT_TIMEOUT, self.login_settings.timeout)
+        try:
+            return super().auth_user_ldap(username, password, rotate_session_id)
+        except LoginRefused as refusal:
+            log.warning("LDAP login of %r refused: %s", username, refusal)
+            return self._tell(refusal)
+
+    @staticmethod
+    def _tell(refusal: LoginRefused) -> None:
+        """Show the reason on the login page, or answer the token endpoint with it."""
+        from flask import flash, has_request_context
+
+        if has_request_context():  # FAB's login form (a Flask view): a flashed message
+            flash(str(refusal), "warning")
+            return
+        from fastapi import HTTPException  # POST /auth/token runs in an app context only
+
+        raise HTTPException(status_code=refusal.status_code, detail=str(refusal))
+
+    def _directory_unreachable(self, error: Exception) -> DirectoryUnavailable:
+        return DirectoryUnavailable(
+            f"The LDAP server {self.login_settings.server} did not answer ({type(error).__name__}), "
+            "so nobody can log in right now. Try again later, or tell your Airflow administrator."
+        )
+
+    def _ldap_bind_indirect(self, ldap: Any, con: Any) -> None:
+        try:
+            super()._ldap_bind_indirect(ldap, con)
+        except (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR) as error:
+            raise self._directory_unreachable(error) from error
+        except ldap.INVALID_CREDENTIALS as error:
+            raise DirectoryUnavailable(
+                "Airflow's own LDAP account (AUTH_LDAP_BIND_USER) was refused by the directory, "
+                "so nobody can log in right now. Tell your Airflow administrator."
+            ) from error
+
+    def _ldap_bind(self, ldap: Any, con: Any, dn: str, password: str) -> bool:  # type: ignore[override]
+        try:
+            return bool(super()._ldap_bind(ldap, con, dn, password))
+        except (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR) as error:
+            raise self._directory_unreachable(error) from error
+
+    def _search_ldap(self, ldap: Any, con: Any, username: str) -> tuple[Any, Any]:
+        """FAB's user search, with the user's groups always present under the group field."""
+        user_dn, user_info = super()._search_ldap(ldap, con, username)
+        if user_dn is None:
+            return user_dn, user_info
+        groups = self._groups_of(ldap, con, user_dn, user_info)
+        user_info[self.auth_ldap_group_field] = [group.encode() for group in groups]
+        return user_dn, user_info
+
+    def _groups_of(self, ldap: Any, con: Any, user_dn: str, user_info: dict[str, list[bytes]]) -> list[str]:
+        field = self.auth_ldap_group_field
+        if field not in user_info:  # FAB asks for the group field only when a roles mapping exists
+            entries = con.search_s(user_dn, ldap.SCOPE_BASE, "(objectClass=*)", [field])
+            user_info = entries[0][1] if entries else {}
+        groups = self.ldap_extract_list(user_info, field)
+        if self.login_settings.group_search_base:
+            entries = con.search_s(
+                self.login_settings.group_search_base,
+                ldap.SCOPE_SUBTREE,
+                group_entries_filter(user_dn),
+                ["1.1"],  # no attributes: the DNs are the answer
+            )
+            groups += [dn for dn, _ in entries if dn is not None]
+        return list(dict.fromkeys(groups))
+
+    def _ldap_calculate_user_roles(self, user_attributes: dict[str, list[bytes]]) -> list[Any]:
+        groups = self.ldap_extract_list(user_attributes, self.auth_ldap_group_field)
+        required = self.login_settings.required_groups
+        if not required.admits(groups):
+            raise NotInRequiredGroup(
+                f"Your LDAP account is not a member of {required.describe()}, the group allowed to use "
+                "this Airflow. Ask your Airflow administrator to add you to it."
+            )
+        return list(super()._ldap_calculate_user_roles(user_attributes))
+
+    def get_roles_from_keys(self, role_keys: list[str]) -> set[Any]:
+        """Roles of the mapped groups, comparing DNs as directories do (case, spacing)."""
+        role_names = roles_for_groups(role_keys, self.auth_roles_mapping)
+        return {role for role in map(self.find_role, role_names) if role}

@@ -1,0 +1,172 @@
+"""Why can't USER log in? ``python -m airflow_jobs_provider.ldap_check USER [--password]``.
+
+Reads the same ``webserver_config.py`` as the FAB auth manager (``[fab] config_file``, or
+``--config``) and walks a login's steps against the directory with ldap3: the server answers,
+Airflow's bind works, the user is found, the user's groups, the roles they would get, and
+whether the required groups let them in. With ``--password`` it also checks the user's password
+(asked at a prompt, never taken from the command line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import math
+import ssl
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from airflow_jobs_provider.auth.login_settings import LdapLoginSettings, load_webserver_config
+from airflow_jobs_provider.auth.membership import group_entries_filter, roles_for_groups, user_filter
+
+EXIT_ADMITTED = 0
+EXIT_REFUSED = 1
+EXIT_MISCONFIGURED = 2
+
+
+@dataclass
+class Diagnosis:
+    """The steps of one login, in order; the first failing step ends it."""
+
+    steps: list[tuple[bool, str]] = field(default_factory=list)
+
+    def passed(self, message: str) -> None:
+        self.steps.append((True, message))
+
+    def failed(self, message: str) -> None:
+        self.steps.append((False, message))
+
+    @property
+    def admitted(self) -> bool:
+        return all(ok for ok, _ in self.steps)
+
+    def render(self) -> str:
+        return "\n".join(f"{'OK  ' if ok else 'FAIL'} {message}" for ok, message in self.steps)
+
+
+def _connection(settings: LdapLoginSettings) -> Any:
+    import ldap3
+
+    tls = ldap3.Tls(
+        validate=ssl.CERT_NONE if settings.allow_self_signed else ssl.CERT_REQUIRED,
+        ca_certs_file=settings.ca_file or None,
+    )
+    server = ldap3.Server(settings.server, tls=tls, connect_timeout=settings.timeout, get_info=ldap3.NONE)
+    return ldap3.Connection(
+        server,
+        user=settings.bind_dn or None,
+        password=settings.bind_password or None,
+        receive_timeout=math.ceil(settings.timeout),  # ldap3 wants whole seconds here
+        raise_exceptions=False,
+    )
+
+
+def _entries(connection: Any) -> list[dict[str, Any]]:
+    return [item for item in connection.response or [] if item.get("type") == "searchResEntry"]
+
+
+def _values(entry: dict[str, Any], attribute: str) -> list[str]:
+    value = entry["attributes"].get(attribute, [])
+    return [str(item) for item in (value if isinstance(value, list) else [value]) if item]
+
+
+def diagnose(settings: LdapLoginSettings, username: str, password: str | None = None) -> Diagnosis:
+    """Do what a login of ``username`` would do, saying at each step what happened."""
+    import ldap3
+    from ldap3.core.exceptions import LDAPException
+
+    diagnosis = Diagnosis()
+    connection = _connection(settings)
+    try:
+        connection.open()
+    except LDAPException as error:
+        diagnosis.failed(f"the LDAP server {settings.server} does not answer: {error}")
+        return diagnosis
+    diagnosis.passed(f"the LDAP server {settings.server} answers")
+    if settings.use_starttls and not connection.start_tls():
+        diagnosis.failed(f"StartTLS failed: {connection.result.get('description')} {connection.last_error}")
+        return diagnosis
+    who = settings.bind_dn or "anonymous"
+    if not connection.bind():
+        diagnosis.failed(f"Airflow's bind as {who} is refused: {connection.result.get('description')}")
+        return diagnosis
+    diagnosis.passed(f"Airflow's bind as {who} works")
+
+    query = user_filter(settings.user_search_filter, settings.uid_field, username)
+    connection.search(
+        settings.user_search_base, query, ldap3.SUBTREE, attributes=[settings.uid_field, settings.group_field]
+    )
+    users = _entries(connection)
+    if len(users) != 1:
+        found = "no entry" if not users else f"{len(users)} entries (FAB refuses an ambiguous user)"
+        diagnosis.failed(f"searching {query} under {settings.user_search_base} finds {found}")
+        return diagnosis
+    user_dn = users[0]["dn"]
+    diagnosis.passed(f"user {username!r} is {user_dn}")
+
+    if password is not None:
+        if ldap3.Connection(connection.server, user=user_dn, password=password).bind():
+            diagnosis.passed("the password is accepted")
+        else:
+            diagnosis.failed("the password is refused")
+            return diagnosis
+
+    groups = _values(users[0], settings.group_field)
+    if settings.group_search_base:
+        connection.search(
+            settings.group_search_base, group_entries_filter(user_dn), ldap3.SUBTREE, attributes=[]
+        )
+        groups += [entry["dn"] for entry in _entries(connection)]
+    groups = list(dict.fromkeys(groups))
+    diagnosis.passed("groups: " + ("; ".join(groups) if groups else "none"))
+
+    roles = roles_for_groups(groups, settings.roles_mapping)
+    if settings.registration_role:
+        roles = sorted({*roles, settings.registration_role})
+    diagnosis.passed("roles at login: " + (", ".join(roles) if roles else "none"))
+
+    required = settings.required_groups
+    if required.admits(groups):
+        diagnosis.passed(f"member of {required.describe()}: may log in")
+    else:
+        diagnosis.failed(f"not a member of {required.describe()}: login is refused")
+    connection.unbind()
+    return diagnosis
+
+
+def _default_config_path() -> str:
+    from airflow.configuration import conf
+
+    return conf.get_mandatory_value("fab", "config_file")
+
+
+def main(argv: Sequence[str] | None = None, ask_password: Callable[[str], str] = getpass.getpass) -> int:
+    parser = argparse.ArgumentParser(prog="python -m airflow_jobs_provider.ldap_check", description=__doc__)
+    parser.add_argument("username", help="the login name the user types")
+    parser.add_argument("--config", help="webserver_config.py to read (default: Airflow's [fab] config_file)")
+    parser.add_argument("--password", action="store_true", help="also check the user's password (prompted)")
+    arguments = parser.parse_args(argv)
+
+    config_path = arguments.config or _default_config_path()
+    try:
+        settings = LdapLoginSettings.from_flask_config(load_webserver_config(config_path))
+    except (OSError, ValueError) as error:
+        print(f"FAIL cannot read {config_path}: {error}")
+        return EXIT_MISCONFIGURED
+    print(f"config: {config_path}")
+    problems = settings.problems()
+    for problem in problems:
+        print(f"FAIL {problem}")
+    if problems:
+        return EXIT_MISCONFIGURED
+
+    password = ask_password(f"password of {arguments.username}: ") if arguments.password else None
+    diagnosis = diagnose(settings, arguments.username, password)
+    print(diagnosis.render())
+    return EXIT_ADMITTED if diagnosis.admitted else EXIT_REFUSED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,20 +5,19 @@ One Airflow (api-server, scheduler, dag-processor) runs the FAB auth manager wit
 the memberof overlay). ``data.office`` members are found through ``memberOf``; members of the
 ``groupOfUniqueNames`` group ``data.office.contractors`` only through the group entries — so
 both ways of knowing a user's groups are exercised. Mapping: data.office → User, contractors →
-Viewer; both groups are required.
+Viewer; both groups are required. The login page is used through real headless Chromium.
 """
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import json
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import requests
+from playwright.sync_api import Page, expect
 
 from tests.integration.airflow_stack import FAB_AUTH_MANAGER, AirflowStack, StackFactory
 from tests.integration.jobs_stack import API_PATH
@@ -77,19 +76,18 @@ def roles_of(stack: AirflowStack, username: str) -> list[str]:
     return sorted(user["roles"])
 
 
-def form_login(stack: AirflowStack, username: str, password: str) -> tuple[requests.Session, str]:
-    """Log in through FAB's login page as a browser does; the session and the page landed on."""
-    session = requests.Session()
-    page = session.get(f"{stack.base_url}/auth/login/", timeout=30)
-    page.raise_for_status()
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
-    assert match, page.text[:2000]
-    landed = session.post(
-        f"{stack.base_url}/auth/login/",
-        data={"username": username, "password": password, "csrf_token": match.group(1)},
-        timeout=30,
-    )
-    return session, html.unescape(landed.text)
+def browser_login(page: Page, stack: AirflowStack, username: str, password: str) -> None:
+    """Open Airflow as a user does: sent to FAB's login page, fill it in, submit."""
+    page.goto(f"{stack.base_url}/")
+    page.wait_for_url("**/auth/login/**")
+    page.fill('input[name="username"]', username)
+    page.fill('input[name="password"]', password)
+    page.click('[type="submit"]')
+    page.wait_for_load_state()
+
+
+def token_cookie(page: Page) -> bool:
+    return any(cookie["name"] == "_token" for cookie in page.context.cookies())
 
 
 def plugin_get(stack: AirflowStack, path: str, **kwargs: Any) -> requests.Response:
@@ -137,20 +135,29 @@ def test_filter_injection_finds_nobody(ldap_stack: AirflowStack, slapd: SlapdSer
 
 
 def test_the_login_page_lets_a_member_in_and_tells_an_outsider_why(
-    ldap_stack: AirflowStack, slapd: SlapdServer
+    ldap_stack: AirflowStack, slapd: SlapdServer, new_page: Callable[[], Page]
 ) -> None:
-    session, _ = form_login(ldap_stack, "alice", slapd.users["alice"])
-    assert "_token" in session.cookies, "the login page set no token cookie"
-    # the UI's cookie is enough for the plugin's API
-    assert plugin_get(ldap_stack, "/deployments", cookies=session.cookies).status_code == 200
+    member = new_page()
+    browser_login(member, ldap_stack, "alice", slapd.users["alice"])
+    member.wait_for_url(lambda url: "/auth/login" not in url)
+    assert token_cookie(member), "the login page set no token cookie"
+    # the UI's cookie is all the plugin's API needs
+    status = member.evaluate(
+        "fetch('/job-orchestrator/api/v1/deployments').then(response => response.status)"
+    )
+    assert status == 200
 
-    session, page = form_login(ldap_stack, "bob", slapd.users["bob"])
-    assert "_token" not in session.cookies
-    assert NOT_A_MEMBER in page and DATA_OFFICE in page
+    outsider = new_page()
+    browser_login(outsider, ldap_stack, "bob", slapd.users["bob"])
+    expect(outsider.get_by_text(NOT_A_MEMBER)).to_be_visible()
+    expect(outsider.get_by_text(DATA_OFFICE)).to_be_visible()
+    assert not token_cookie(outsider)
 
-    session, page = form_login(ldap_stack, "alice", "not-alice-pass")
-    assert "_token" not in session.cookies
-    assert NOT_A_MEMBER not in page
+    mistyped = new_page()
+    browser_login(mistyped, ldap_stack, "alice", "not-alice-pass")
+    expect(mistyped.get_by_text("Invalid login")).to_be_visible()
+    assert not token_cookie(mistyped)
+    assert NOT_A_MEMBER not in mistyped.content()
 
 
 def test_the_plugin_api_follows_the_ldap_roles(ldap_stack: AirflowStack, slapd: SlapdServer) -> None:
@@ -185,15 +192,16 @@ def test_membership_is_checked_at_every_login(ldap_stack: AirflowStack, slapd: S
 
 
 def test_with_the_directory_down_login_fails_clearly_and_airflow_keeps_serving(
-    ldap_stack: AirflowStack, slapd: SlapdServer
+    ldap_stack: AirflowStack, slapd: SlapdServer, new_page: Callable[[], Page]
 ) -> None:
     earlier = token(ldap_stack, "alice", slapd.users["alice"])
     with slapd.stopped():
         response = token_response(ldap_stack, "alice", slapd.users["alice"])
         assert response.status_code == 503, response.text
         assert "did not answer" in response.json()["detail"]
-        _, page = form_login(ldap_stack, "alice", slapd.users["alice"])
-        assert "did not answer" in page
+        page = new_page()
+        browser_login(page, ldap_stack, "alice", slapd.users["alice"])
+        expect(page.get_by_text("did not answer")).to_be_visible()
         health = requests.get(f"{ldap_stack.base_url}/api/v2/monitor/health", timeout=30)
         assert health.status_code == 200
         assert requests.get(f"{ldap_stack.base_url}/api/v2/dags", headers=bearer(earlier), timeout=30).ok

@@ -1,0 +1,52 @@
+"""Real headless Chromium (Debian's package), driven by Playwright: fixture ``browser``.
+
+Playwright's own browser download is never used: the machine's ``chromium`` is launched by path.
+Each test gets a fresh context (no cookies shared between tests) through ``new_page``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "/usr/bin/chromium")
+
+
+def chromium_executable() -> str:
+    for candidate in CHROMIUM_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    raise RuntimeError("chromium is not installed: scripts/test.sh installs Debian's chromium package")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    # Chromium's sandbox refuses to run as root, which CI is.
+    arguments = ["--no-sandbox"] if os.geteuid() == 0 else []
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_executable(), args=arguments)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """Pages in fresh browser contexts, closed after the test."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context()
+        context.set_default_timeout(30_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

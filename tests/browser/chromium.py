@@ -7,21 +7,14 @@ Each test gets a fresh context (no cookies shared between tests) through ``new_p
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.system_programs import installed_program
+
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "/usr/bin/chromium")
-
-
-def chromium_executable() -> str:
-    for candidate in CHROMIUM_CANDIDATES:
-        found = shutil.which(candidate)
-        if found:
-            return found
-    raise RuntimeError("chromium is not installed: scripts/test.sh installs Debian's chromium package")
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +22,9 @@ def browser() -> Iterator[Browser]:
     # Chromium's sandbox refuses to run as root, which CI is.
     arguments = ["--no-sandbox"] if os.geteuid() == 0 else []
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_executable(), args=arguments)
+        chromium = playwright.chromium.launch(
+            executable_path=installed_program(*CHROMIUM_CANDIDATES, package="chromium"), args=arguments
+        )
         try:
             yield chromium
         finally:

@@ -31,6 +31,7 @@ import pytest
 from ldap3.core.exceptions import LDAPSocketOpenError
 
 from tests.integration.airflow_stack import ManagedProcess, free_port, tail, wait_until
+from tests.system_programs import installed_program
 
 SEED_LDIF = Path(__file__).resolve().parents[2] / "deploy" / "ldap" / "seed.ldif"
 SLAPD_CANDIDATES = ("/usr/sbin/slapd", "slapd")
@@ -49,15 +50,6 @@ USER_PASSWORDS = MappingProxyType(
     {"alice": "alice-pass", "bob": "bob-pass", "carol": "carol-pass", "dave": "dave-pass"}
 )
 TIMEOUT_SECONDS = 5  # an int: ldap3 packs receive_timeout into a C struct
-
-
-def slapd_executable() -> str:
-    """Debian's slapd, wherever PATH or the package put it."""
-    for candidate in SLAPD_CANDIDATES:
-        found = shutil.which(candidate)
-        if found:
-            return found
-    raise RuntimeError("slapd is not installed: scripts/test.sh installs Debian's slapd package")
 
 
 def read_ldif(path: Path) -> list[tuple[str, dict[str, list[bytes]]]]:
@@ -193,7 +185,7 @@ class SlapdServer:
         Ubuntu, AppArmor's profile for /usr/sbin/slapd forbids reading a configuration outside
         /etc/ldap, and profiles attach by path, so a copy runs unconfined."""
         (self.workdir / "db").mkdir(parents=True, exist_ok=True)
-        shutil.copy2(slapd_executable(), self.binary_path)
+        shutil.copy2(installed_program(*SLAPD_CANDIDATES, package="slapd"), self.binary_path)
         self.config_path.write_text(self._config())
 
     def _config(self) -> str:

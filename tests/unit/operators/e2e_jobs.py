@@ -12,6 +12,16 @@ from typing import Any
 
 from tests.fakes.nexus import FakeNexus
 
+# The pod operator's waits, shortened for a fake API server that answers at once (passed to the
+# DAG files through their JSON parameters).
+QUICK_POD_TIMEOUTS = {
+    "startup_check_interval_seconds": 0.1,
+    "startup_timeout_seconds": 20,
+    "schedule_timeout_seconds": 20,
+    "base_container_status_polling_interval": 0.1,
+    "retries": 0,
+}
+
 # Arguments a shell, Jinja, Kubernetes ``$(VAR)`` expansion or an option parser would change.
 HOSTILE_ARGS = [
     "plain",

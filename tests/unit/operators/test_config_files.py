@@ -26,7 +26,7 @@ from airflow_jobs_provider.operators.pod_builder import PodOptionsError
 from airflow_jobs_provider.operators.pod_options import ConfigFile, InlineConfigFile
 from tests.dag_run_process import DagRun, run_dag_process
 from tests.fakes.kubernetes_api import FakeKubernetes, Process, RecordedRequest
-from tests.unit.operators.e2e_jobs import one_report
+from tests.unit.operators.e2e_jobs import QUICK_POD_TIMEOUTS, one_report
 
 PLAIN = "[app]\r\nregion = north\n{{ ds }} $(id)\n"
 SECRET = "s3cret-Pa55-4711\n"
@@ -72,13 +72,7 @@ files = [
     InlineConfigFile(file_name="app.ini", content=params["plain"]),
     InlineConfigFile(file_name="db.password", variable_key=params["variable_key"]),
 ]
-quick = dict(
-    startup_check_interval_seconds=0.1,
-    startup_timeout_seconds=20,
-    schedule_timeout_seconds=20,
-    base_container_status_polling_interval=0.1,
-    retries=0,
-)
+quick = params["pod_timeouts"]
 
 
 def in_pod(task_id, config_files, job_args=()):
@@ -200,7 +194,13 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     try:
         kube.set_scenario(Process())
         kube.create_config_map("shared-config", {"shared.yaml": SHARED})
-        params = {"plain": PLAIN, "variable_key": VARIABLE_KEY, "artifact": ARTIFACT, "root": str(root)}
+        params = {
+            "plain": PLAIN,
+            "variable_key": VARIABLE_KEY,
+            "artifact": ARTIFACT,
+            "root": str(root),
+            "pod_timeouts": QUICK_POD_TIMEOUTS,
+        }
         env = {
             "CFG_PARAMS": json.dumps(params),
             f"AIRFLOW_VAR_{VARIABLE_KEY.upper()}": SECRET,

@@ -33,7 +33,7 @@ from tests.fakes.kubernetes_api import (
     Scripted,
 )
 from tests.fakes.nexus import FakeNexus
-from tests.unit.operators.e2e_jobs import HOSTILE_ARGS, job_nexus, one_report
+from tests.unit.operators.e2e_jobs import HOSTILE_ARGS, QUICK_POD_TIMEOUTS, job_nexus, one_report
 
 REPOSITORY = "jobs"
 GROUP = "org.example.jobs"
@@ -57,13 +57,7 @@ from airflow_jobs_provider.operators.kubernetes import NexusKubernetesOperator
 from airflow_jobs_provider.operators.pod_options import ConfigFile
 
 params = json.loads(os.environ["NKX_PARAMS"])
-quick = dict(
-    startup_check_interval_seconds=0.1,
-    startup_timeout_seconds=20,
-    schedule_timeout_seconds=20,
-    base_container_status_polling_interval=0.1,
-    retries=0,
-)
+quick = params["pod_timeouts"]
 
 
 def job(task_id, name, version="latest", repository=params["repository"], group=params["group"], **options):
@@ -191,6 +185,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
                     "huge_image": HUGE_RUNNER_IMAGE,
                     "namespace_without_secret": NAMESPACE_WITHOUT_SECRET,
                     "missing_config_secret": MISSING_CONFIG_SECRET,
+                    "pod_timeouts": QUICK_POD_TIMEOUTS,
                 }
             ),
             **kube.airflow_connection_env(),

@@ -36,6 +36,14 @@ class DirectoryUnavailable(LoginRefused):
     status_code = 503
 
 
+def _ldap_reason(error: Exception) -> str:
+    """python-ldap's own words: ``desc`` ("Can't contact LDAP server") and ``info`` (the TLS or
+    socket detail an admin needs), never a DN or password."""
+    details = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+    words = [str(details[key]) for key in ("desc", "info") if details.get(key)]
+    return ": ".join(words) or type(error).__name__
+
+
 class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
     """Set as ``SECURITY_MANAGER_CLASS`` in ``webserver_config.py`` (see the template there)."""
 
@@ -74,7 +82,7 @@ class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
 
     def _directory_unreachable(self, error: Exception) -> DirectoryUnavailable:
         return DirectoryUnavailable(
-            f"The LDAP server {self.login_settings.server} did not answer ({type(error).__name__}), "
+            f"The LDAP server {self.login_settings.server} did not answer ({_ldap_reason(error)}), "
             "so nobody can log in right now. Try again later, or tell your Airflow administrator."
         )
 

@@ -198,7 +198,7 @@ def test_with_the_directory_down_login_fails_clearly_and_airflow_keeps_serving(
     with slapd.stopped():
         response = token_response(ldap_stack, "alice", slapd.users["alice"])
         assert response.status_code == 503, response.text
-        assert "did not answer" in response.json()["detail"]
+        assert f"{slapd.uri} did not answer (Can't contact LDAP server" in response.json()["detail"]
         page = new_page()
         browser_login(page, ldap_stack, "alice", slapd.users["alice"])
         expect(page.get_by_text("did not answer")).to_be_visible()

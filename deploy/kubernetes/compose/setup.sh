@@ -6,9 +6,16 @@
 set -eu
 
 admin() {
-    kubectl --kubeconfig /k3s-admin/kubeconfig.yaml --server https://k3s:6443 "$@"
+    kubectl --kubeconfig /k3s-admin/k3s.yaml --server https://k3s:6443 "$@"
 }
 
+# The API server answers before the node has registered: wait for the node, then for it to be Ready.
+tries=0
+until admin get nodes -o name 2>/dev/null | grep -q .; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 150 ] || { echo "k3s-setup: no node registered in k3s" >&2; exit 1; }
+    sleep 2
+done
 admin wait --for=condition=Ready node --all --timeout=300s
 admin apply -f /manifests/namespace.yaml
 admin apply -f /manifests/rbac.yaml -f /manifests/compose/airflow-token.yaml
@@ -18,13 +25,12 @@ admin -n jobs create secret generic nexus-credentials \
     --dry-run=client -o yaml | admin apply -f -
 
 # Kubernetes fills the token Secret in a moment.
-token=""
 tries=0
-while [ -z "$token" ]; do
-    token=$(admin -n jobs get secret airflow-jobs-token -o go-template='{{with .data}}{{with .token}}{{base64decode .}}{{end}}{{end}}')
+until token=$(admin -n jobs get secret airflow-jobs-token \
+    -o go-template='{{with .data}}{{with .token}}{{base64decode .}}{{end}}{{end}}') && [ -n "$token" ]; do
     tries=$((tries + 1))
-    [ -n "$token" ] || [ "$tries" -lt 60 ] || { echo "k3s-setup: no token for airflow-jobs" >&2; exit 1; }
-    [ -n "$token" ] || sleep 1
+    [ "$tries" -lt 60 ] || { echo "k3s-setup: no token for airflow-jobs" >&2; exit 1; }
+    sleep 1
 done
 admin -n jobs get secret airflow-jobs-token -o go-template='{{index .data "ca.crt" | base64decode}}' > /tmp/ca.crt
 

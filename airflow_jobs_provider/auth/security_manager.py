@@ -6,10 +6,14 @@ Membership comes from the user's ``memberOf`` (AD, OpenLDAP with the memberof ov
 ``JOB_ORCHESTRATOR_GROUP_SEARCH_BASE`` is set, from group entries that list the user in
 ``member`` or ``uniqueMember`` (plain OpenLDAP). The check runs when roles are computed, which
 FAB does only after the password bind succeeded: nothing is told to someone without the password.
+
+When the directory cannot be used — down, or TLS failing (an untrusted certificate, StartTLS
+refused) — the refusal says so instead of FAB's "invalid credentials".
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -18,6 +22,7 @@ from airflow.providers.fab.auth_manager.security_manager.override import FabAirf
 
 from airflow_jobs_provider.auth.login_settings import LdapLoginSettings
 from airflow_jobs_provider.auth.membership import group_entries_filter, roles_for_groups
+from airflow_jobs_provider.ldap_check import ca_file_problem, tls_failure
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +68,13 @@ class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
         ldap.set_option(ldap.OPT_NETWORK_TIMEOUT, self.login_settings.timeout)
         ldap.set_option(ldap.OPT_TIMEOUT, self.login_settings.timeout)
         try:
-            return super().auth_user_ldap(username, password, rotate_session_id)
+            problem = ca_file_problem(self.login_settings)
+            if problem:  # python-ldap raises ValueError("option error") on it; FAB does not catch that
+                raise DirectoryUnavailable(self._cannot_log_in(problem))
+            user = super().auth_user_ldap(username, password, rotate_session_id)
+            if user is None and username and self.login_settings.use_starttls:
+                self._check_starttls(ldap)
+            return user
         except LoginRefused as refusal:
             log.warning("LDAP login of %r refused: %s", username, refusal)
             return self._tell(refusal)
@@ -80,11 +91,40 @@ class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
 
         raise HTTPException(status_code=refusal.status_code, detail=str(refusal))
 
+    @staticmethod
+    def _cannot_log_in(problem: str) -> str:
+        return f"Nobody can log in right now: {problem}. Tell your Airflow administrator."
+
+    def _tls_failed(self, reason: str) -> DirectoryUnavailable:
+        return DirectoryUnavailable(
+            self._cannot_log_in(f"TLS with the LDAP server {self.login_settings.server} failed: {reason}")
+        )
+
     def _directory_unreachable(self, error: Exception) -> DirectoryUnavailable:
+        # python-ldap (GnuTLS) reports an untrusted certificate as "Can't contact LDAP server:
+        # (unknown error code)"; Python's ssl tells what went wrong, if it was TLS.
+        reason = tls_failure(self.login_settings)
+        if reason:
+            return self._tls_failed(reason)
         return DirectoryUnavailable(
             f"The LDAP server {self.login_settings.server} did not answer ({_ldap_reason(error)}), "
             "so nobody can log in right now. Try again later, or tell your Airflow administrator."
         )
+
+    def _check_starttls(self, ldap: Any) -> None:
+        """FAB logs a failed StartTLS and refuses the login as if the password were wrong: after
+        a failed login, try StartTLS once more (same options) to tell the two apart."""
+        con = ldap.initialize(self.login_settings.server)
+        try:
+            con.start_tls_s()
+        except (ldap.SERVER_DOWN, ldap.TIMEOUT) as error:
+            raise self._directory_unreachable(error) from error
+        except ldap.LDAPError as error:
+            reason = tls_failure(self.login_settings) or f"StartTLS refused ({_ldap_reason(error)})"
+            raise self._tls_failed(reason) from error
+        finally:
+            with contextlib.suppress(ldap.LDAPError):
+                con.unbind_s()
 
     def _ldap_bind_indirect(self, ldap: Any, con: Any) -> None:
         try:

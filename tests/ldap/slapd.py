@@ -6,11 +6,18 @@
 optional ``memberof`` overlay records the memberships as a production directory would. ``stop()``
 and ``start()`` take it down and bring it back on the same port with the same data.
 
+With ``tls=True`` it also speaks TLS: at the first start it makes a throwaway CA and a server
+certificate for 127.0.0.1/localhost in its folder (``ca_file``), and listens on ``uri`` (plain,
+StartTLS allowed) and on ``ldaps_uri`` (TLS from the first byte, another port). No client trusts
+that CA unless given ``ca_file``. Like a directory that guards its passwords, it then refuses
+simple binds without TLS ("confidentiality required"), so a test that binds proves TLS was used.
+
 The fixtures at the bottom are registered for every test by ``tests/conftest.py``:
 
 - ``slapd``: one server for the session, with the ``memberof`` overlay (users have ``memberOf``).
 - ``slapd_without_memberof``: one server for the session without it, like a plain OpenLDAP
   where only the group entries list their ``member``/``uniqueMember``.
+- ``slapd_tls``: one server for the session with the overlay and TLS (StartTLS and ldaps://).
 
 Tests that take a shared server down do it with ``with server.stopped(): ...``.
 """
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +39,7 @@ import pytest
 from ldap3.core.exceptions import LDAPSocketOpenError
 
 from tests.integration.airflow_stack import ManagedProcess, free_port, tail, wait_until
+from tests.ldap.certificates import CertificateAuthority
 from tests.system_programs import installed_program
 
 SEED_LDIF = Path(__file__).resolve().parents[2] / "deploy" / "ldap" / "seed.ldif"
@@ -50,6 +59,7 @@ USER_PASSWORDS = MappingProxyType(
     {"alice": "alice-pass", "bob": "bob-pass", "carol": "carol-pass", "dave": "dave-pass"}
 )
 TIMEOUT_SECONDS = 5  # an int: ldap3 packs receive_timeout into a C struct
+TLS_HOSTS = ["127.0.0.1", "localhost"]  # what the server certificate is valid for
 
 
 def read_ldif(path: Path) -> list[tuple[str, dict[str, list[bytes]]]]:
@@ -65,14 +75,18 @@ class SlapdServer:
     """A slapd in ``workdir``: ``start()`` (or ``with``), ``stop()``, ``start()`` again.
 
     ``memberof`` loads the ``memberof`` overlay: users then get ``memberOf`` for the
-    ``groupOfNames`` groups that list them (never for ``groupOfUniqueNames``).
+    ``groupOfNames`` groups that list them (never for ``groupOfUniqueNames``). ``tls`` adds
+    StartTLS on ``uri`` and a second listener, ``ldaps_uri``, with a certificate signed by a
+    CA of its own (``ca_file``).
     """
 
     workdir: Path
     memberof: bool = True
+    tls: bool = False
     startup_timeout: float = 30.0
 
     port: int = field(init=False, default=0)
+    tls_port: int = field(init=False, default=0)
     admin_password: str = field(init=False, default_factory=lambda: secrets.token_urlsafe(16))
     _process: ManagedProcess | None = field(init=False, default=None)
     _seeded: bool = field(init=False, default=False)
@@ -89,6 +103,22 @@ class SlapdServer:
         return f"ldap://127.0.0.1:{self.port}"
 
     @property
+    def ldaps_uri(self) -> str:
+        assert self.tls, "this slapd has no TLS: SlapdServer(..., tls=True)"
+        assert self.tls_port, "no port yet: call start()"
+        return f"ldaps://127.0.0.1:{self.tls_port}"
+
+    @property
+    def tls_dir(self) -> Path:
+        return self.workdir / "tls"
+
+    @property
+    def ca_file(self) -> Path:
+        """The PEM certificate of the CA that signed the server's certificate."""
+        assert self.tls, "this slapd has no TLS: SlapdServer(..., tls=True)"
+        return self.tls_dir / "ca.pem"
+
+    @property
     def log_path(self) -> Path:
         return self.workdir / "slapd.log"
 
@@ -100,14 +130,23 @@ class SlapdServer:
     def group_dn(name: str) -> str:
         return f"cn={name},{GROUPS_DN}"
 
-    def connection(self, user: str | None = None, password: str | None = None) -> ldap3.Connection:
-        """An unbound ldap3 connection to this server (anonymous without ``user``)."""
-        server = ldap3.Server(self.uri, connect_timeout=TIMEOUT_SECONDS, get_info=ldap3.NONE)
+    def connection(
+        self, user: str | None = None, password: str | None = None, uri: str | None = None
+    ) -> ldap3.Connection:
+        """An unbound ldap3 connection to ``uri`` (default: ``uri``; anonymous without ``user``).
+
+        With TLS, the connection trusts ``ca_file`` and checks the host name: ``ldaps_uri`` is
+        TLS from the start, and ``start_tls()`` upgrades a connection to ``uri``."""
+        tls = ldap3.Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=str(self.ca_file)) if self.tls else None
+        server = ldap3.Server(uri or self.uri, tls=tls, connect_timeout=TIMEOUT_SECONDS, get_info=ldap3.NONE)
         return ldap3.Connection(server, user=user, password=password, receive_timeout=TIMEOUT_SECONDS)
 
     def admin_connection(self) -> ldap3.Connection:
-        """A connection bound as the root DN, which no ACL restricts."""
+        """A connection bound as the root DN, which no ACL restricts (over StartTLS with TLS)."""
         connection = self.connection(self.admin_dn, self.admin_password)
+        if self.tls:
+            connection.open()
+            connection.start_tls()
         if not connection.bind():
             raise RuntimeError(f"slapd refused the root DN's bind: {connection.result}")
         return connection
@@ -121,11 +160,13 @@ class SlapdServer:
             return self
         if not self.port:
             self.port = free_port()
+            self.tls_port = free_port() if self.tls else 0
             self._write_files()
+        listeners = " ".join(f"{uri}/" for uri in self._uris())
         self._process = ManagedProcess(
             name="slapd",
             # -d: stay in the foreground and log each operation (stats) to the log file
-            argv=[str(self.binary_path), "-d", "stats", "-h", f"{self.uri}/", "-f", str(self.config_path)],
+            argv=[str(self.binary_path), "-d", "stats", "-h", listeners, "-f", str(self.config_path)],
             log_path=self.log_path,
             env={},  # nothing of the tests' environment (LDAP* variables) reaches slapd
             cwd=self.workdir,
@@ -135,7 +176,7 @@ class SlapdServer:
             wait_until(
                 self._admin_can_bind,
                 timeout=self.startup_timeout,
-                description=f"slapd to accept binds on {self.uri}",
+                description=f"slapd to accept binds on {' and '.join(self._uris())}",
                 interval=0.05,
                 check=self._check_running,
             )
@@ -186,7 +227,18 @@ class SlapdServer:
         /etc/ldap, and profiles attach by path, so a copy runs unconfined."""
         (self.workdir / "db").mkdir(parents=True, exist_ok=True)
         shutil.copy2(installed_program(*SLAPD_CANDIDATES, package="slapd"), self.binary_path)
+        if self.tls:
+            self._write_certificates()
         self.config_path.write_text(self._config())
+
+    def _write_certificates(self) -> None:
+        self.tls_dir.mkdir(parents=True, exist_ok=True)
+        authority = CertificateAuthority.create(f"slapd test CA {self.workdir.name}")
+        authority.write_cert(self.ca_file)
+        authority.issue(TLS_HOSTS, self.tls_dir / "server.pem", self.tls_dir / "server.key")
+
+    def _uris(self) -> list[str]:
+        return [self.uri, self.ldaps_uri] if self.tls else [self.uri]
 
     def _config(self) -> str:
         includes = "".join(f"include {SCHEMA_DIR / name}.schema\n" for name in SCHEMAS)
@@ -200,6 +252,15 @@ class SlapdServer:
             else ""
         )
         modules = "moduleload back_mdb\n" + ("moduleload memberof\n" if self.memberof else "")
+        # With TLS, a simple bind (a password) needs a security strength factor above 0: TLS.
+        tls = (
+            f'TLSCACertificateFile "{self.ca_file}"\n'
+            f'TLSCertificateFile "{self.tls_dir / "server.pem"}"\n'
+            f'TLSCertificateKeyFile "{self.tls_dir / "server.key"}"\n'
+            "security simple_bind=1\n"
+            if self.tls
+            else ""
+        )
         # ACLs as a deployment has them: passwords serve only to bind (and to change one's
         # own); the bind account reads everything else; users read their own entry only. The
         # "search" on every entry lets a user bound as themself search ou=people for their own
@@ -209,6 +270,7 @@ class SlapdServer:
             f"{includes}"
             f"modulepath {MODULE_PATH}\n"
             f"{modules}"
+            f"{tls}"
             "loglevel 0\n"
             "database mdb\n"
             f'suffix "{BASE_DN}"\n'
@@ -236,10 +298,20 @@ class SlapdServer:
             raise RuntimeError(f"slapd exited while starting:\n{tail(self.log_path)}")
 
     def _admin_can_bind(self) -> bool:
-        try:
-            self.admin_connection().unbind()
-        except LDAPSocketOpenError:
-            return False  # not listening yet
+        """The root DN binds on every listener (with TLS: StartTLS on ``uri``, TLS on
+        ``ldaps_uri``, both trusting ``ca_file``)."""
+        for uri in self._uris():
+            connection = self.connection(self.admin_dn, self.admin_password, uri=uri)
+            try:
+                connection.open()
+                if self.tls and uri == self.uri:
+                    connection.start_tls()
+                if not connection.bind():
+                    raise RuntimeError(f"slapd refused the root DN's bind on {uri}: {connection.result}")
+            except LDAPSocketOpenError:
+                return False  # not listening yet
+            finally:
+                connection.unbind()
         return True
 
     def _load_seed(self) -> None:
@@ -268,4 +340,12 @@ def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlapdServer]:
 def slapd_without_memberof(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlapdServer]:
     """The seeded directory without ``memberOf``: group membership only in the group entries."""
     with SlapdServer(tmp_path_factory.mktemp("slapd-plain"), memberof=False) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def slapd_tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlapdServer]:
+    """The seeded directory (with ``memberOf``) over StartTLS on ``uri`` and TLS on ``ldaps_uri``,
+    its certificate signed by a throwaway CA: trust ``slapd_tls.ca_file`` to verify it."""
+    with SlapdServer(tmp_path_factory.mktemp("slapd-tls"), memberof=True, tls=True) as server:
         yield server

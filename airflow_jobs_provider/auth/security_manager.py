@@ -20,9 +20,9 @@ from typing import Any
 from airflow.exceptions import AirflowConfigException
 from airflow.providers.fab.auth_manager.security_manager.override import FabAirflowSecurityManagerOverride
 
+from airflow_jobs_provider.auth.ldap3_client import ca_file_problem, tls_failure
 from airflow_jobs_provider.auth.login_settings import LdapLoginSettings
 from airflow_jobs_provider.auth.membership import group_entries_filter, roles_for_groups
-from airflow_jobs_provider.ldap_check import ca_file_problem, tls_failure
 
 log = logging.getLogger(__name__)
 

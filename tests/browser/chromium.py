@@ -17,8 +17,10 @@ from tests.system_programs import installed_program
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API keeps an asyncio loop running in the main thread while
+    it lives, and later tests that call ``asyncio.run`` would fail."""
     # Chromium's sandbox refuses to run as root, which CI is.
     arguments = ["--no-sandbox"] if os.geteuid() == 0 else []
     with sync_playwright() as playwright:

@@ -23,6 +23,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from tests.certificates import CertificateAuthority
 from tests.integration.airflow_stack import FAB_AUTH_MANAGER, AirflowStack, StackFactory
 from tests.integration.test_ldap_login import (
     TEMPLATE,
@@ -32,7 +33,6 @@ from tests.integration.test_ldap_login import (
     token_cookie,
     token_response,
 )
-from tests.ldap.certificates import CertificateAuthority
 from tests.ldap.slapd import SlapdServer
 from tests.ldap.test_ldap_check_tls import NO_CA_FILE, NOT_TRUSTED, tls_environment
 

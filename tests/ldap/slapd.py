@@ -38,8 +38,8 @@ import ldif
 import pytest
 from ldap3.core.exceptions import LDAPSocketOpenError
 
+from tests.certificates import CertificateAuthority
 from tests.integration.airflow_stack import ManagedProcess, free_port, tail, wait_until
-from tests.ldap.certificates import CertificateAuthority
 from tests.system_programs import installed_program
 
 SEED_LDIF = Path(__file__).resolve().parents[2] / "deploy" / "ldap" / "seed.ldif"

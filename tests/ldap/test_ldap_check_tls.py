@@ -14,8 +14,8 @@ import pytest
 from airflow_jobs_provider.auth.ldap3_client import tls_failure
 from airflow_jobs_provider.auth.login_settings import LdapLoginSettings, load_webserver_config
 from airflow_jobs_provider.ldap_check import EXIT_ADMITTED, EXIT_REFUSED
+from tests.certificates import CertificateAuthority
 from tests.ldap import test_ldap_check
-from tests.ldap.certificates import CertificateAuthority
 from tests.ldap.slapd import SlapdServer
 from tests.ldap.test_ldap_check import TEMPLATE, Check, ldap_environment
 

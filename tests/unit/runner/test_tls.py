@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import ssl
 import threading
 from collections.abc import Iterator
@@ -15,42 +13,10 @@ import pytest
 
 from airflow_jobs_provider.runner.download import Connection, RetryPolicy, download
 from airflow_jobs_provider.runner.errors import DownloadError, UsageError
+from tests.certificates import CertificateAuthority
 
 BODY = b"print('over tls')\n"
 ONE_TRY = RetryPolicy(attempts=1, first_delay=0.0)
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    x509 = pytest.importorskip("cryptography.x509")
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return cert_path, key_path
 
 
 class _Files(BaseHTTPRequestHandler):
@@ -66,8 +32,11 @@ class _Files(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """An HTTPS server on 127.0.0.1 with a self-signed certificate: (base URL, certificate)."""
-    cert, key = _self_signed(tmp_path)
+    """An HTTPS server on 127.0.0.1 with a certificate from a throwaway CA: (base URL, CA file)."""
+    authority = CertificateAuthority.create("runner download test CA")
+    cert, key = tmp_path / "server.pem", tmp_path / "server.key"
+    authority.issue(["127.0.0.1"], cert, key)
+    ca_file = authority.write_cert(tmp_path / "ca.pem")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
@@ -75,7 +44,7 @@ def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"https://127.0.0.1:{server.server_address[1]}", cert
+        yield f"https://127.0.0.1:{server.server_address[1]}", ca_file
     finally:
         server.shutdown()
         server.server_close()

@@ -1,4 +1,5 @@
-"""Throwaway certificates for TLS tests: a CA of its own and server certificates it signs.
+"""Throwaway certificates for TLS tests (slapd, HTTPS downloads): a CA of its own and the
+server certificates it signs.
 
 Nothing here is trusted by the system: a client verifies a server only when given the CA's
 file, which is what the TLS tests need to show both outcomes.

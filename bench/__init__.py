@@ -1,0 +1,1 @@
+"""Benchmarks: our code side by side with a reference, as ratios. See ``bench/README.md``."""

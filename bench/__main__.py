@@ -1,0 +1,7 @@
+"""``python -m bench [NAME ...] [--smoke]``: see ``bench/run.py`` and ``bench/README.md``."""
+
+import sys
+
+from bench.run import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""The benchmarks still run: each once at its smallest size. No timing is checked here, ever:
+speed is measured in ``bench/`` as ratios, never asserted in a test."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from bench import run
+
+
+@pytest.fixture(scope="module")
+def smoke_results():
+    return run.run_benchmarks(run.NAMES, smoke=True)
+
+
+def test_every_benchmark_compares_with_its_reference(smoke_results):
+    assert [result.name for result in smoke_results] == list(run.NAMES)
+    for result in smoke_results:
+        assert result.comparisons, result.name
+        for comparison in result.comparisons:
+            assert comparison.candidate_seconds.values and comparison.reference_seconds.values
+            assert len(comparison.ratios.values) == len(comparison.candidate_seconds.values)
+        assert result.conditions["cores"] and result.conditions["python"]
+
+
+def test_results_are_written_to_the_readme_section_and_kept_per_benchmark(smoke_results, tmp_path):
+    readme = tmp_path / "README.md"
+    shutil.copyfile(run.README, readme)
+    results_file = tmp_path / "results.json"
+    results_file.write_text(
+        json.dumps(
+            {
+                "benchmarks": {
+                    "older": {
+                        "name": "older",
+                        "title": "kept",
+                        "comparisons": [],
+                        "measurements": [],
+                        "notes": [],
+                        "conditions": {},
+                    }
+                }
+            }
+        )
+    )
+
+    run.update_files(smoke_results, results_file, readme)
+    run.update_files(smoke_results[:1], results_file, readme)
+
+    stored = json.loads(results_file.read_text())["benchmarks"]
+    assert list(stored) == [*run.NAMES, "older"]
+    text = readme.read_text()
+    assert text.count(run.START) == 1 and text.count(run.END) == 1
+    for name in run.NAMES:
+        assert f"#### `{name}`" in text
+    assert text.split(run.END, 1)[1] == run.README.read_text().split(run.END, 1)[1]

@@ -196,6 +196,22 @@ def _tls_context(connection: Connection) -> ssl.SSLContext:
         raise UsageError(f"cannot load the CA bundle {connection.ca_bundle!r}: {exc}") from None
 
 
+class _DeferredTLSHandler(urllib.request.HTTPSHandler):
+    """Builds the TLS context at the first https request: loading the CA store takes tens of
+    milliseconds that a plain http download, which may still be redirected to https, never needs."""
+
+    _context: ssl.SSLContext | None
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__()
+        self._connection = connection
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        if self._context is None:
+            self._context = _tls_context(self._connection)
+        return super().https_open(req)
+
+
 def _opener(url: str, connection: Connection) -> urllib.request.OpenerDirector:
     """HTTP(S) only: no FTP, file or data handler that a redirect could reach."""
     opener = urllib.request.OpenerDirector()
@@ -203,7 +219,7 @@ def _opener(url: str, connection: Connection) -> urllib.request.OpenerDirector:
         urllib.request.ProxyHandler(),
         urllib.request.UnknownHandler(),
         urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=_tls_context(connection)),
+        _DeferredTLSHandler(connection),
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPRedirectHandler(),
         urllib.request.HTTPErrorProcessor(),

@@ -71,6 +71,9 @@ class _Extraction:
         self.limits = limits
         self.written = 0
         self.seen: set[str] = set()
+        # Folders already resolved and created, by their parts. Sound only while the tree
+        # holds no symlink: the link phase resolves every folder again.
+        self.folders: dict[tuple[str, ...], str] | None = {}
 
     def refuse(self, problem: str) -> ArchiveError:
         return ArchiveError(f"archive {self.archive_name!r} refused: {problem}")
@@ -93,6 +96,7 @@ class _Extraction:
                     self._directory(info, parts)
                 else:
                     self._file(archive, info, parts)
+            self.folders = None
             made = [self._link(archive, info, parts) for info, parts in links]
             for name, path, target in made:
                 self._check_link(name, path, target)
@@ -143,14 +147,23 @@ class _Extraction:
         if unique and key in self.seen:
             raise self.refuse(f"entry {name!r} appears twice")
         self.seen.add(key)
-        parent = os.path.realpath(os.path.join(self.root, *parts[:-1]))
+        folder = tuple(parts[:-1])
+        parent = self.folders.get(folder) if self.folders is not None else None
+        if parent is None:
+            parent = self._folder(name, folder)
+            if self.folders is not None:
+                self.folders[folder] = parent
+        return os.path.join(parent, parts[-1])
+
+    def _folder(self, name: str, folder: tuple[str, ...]) -> str:
+        parent = os.path.realpath(os.path.join(self.root, *folder))
         if not is_inside(parent, self.root):
             raise self.refuse(f"entry {name!r} would land outside the extraction folder")
         try:
             os.makedirs(parent, mode=0o755, exist_ok=True)
         except OSError as exc:
             raise self.refuse(f"cannot create the folder of entry {name!r}: {exc.strerror}") from None
-        return os.path.join(parent, parts[-1])
+        return parent
 
     def _directory(self, info: zipfile.ZipInfo, parts: list[str]) -> None:
         path = self._target(info.filename, parts, unique=False)

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -26,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from examples.seed import GROUP, REPOSITORY, seed
+from tests.local_servers import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "nexus" / "seed_nexus.py"
@@ -166,14 +166,8 @@ class StandInNexus(BaseHTTPRequestHandler):
 def nexus() -> Iterator[tuple[str, NexusState]]:
     state = NexusState()
     handler = type("Handler", (StandInNexus,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def run_seed(url: str, tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import email
 import json
 import socketserver
-import threading
 from collections.abc import Iterator
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +20,7 @@ import pytest
 import requests
 
 from airflow_jobs_provider.notifications import FailureEmailNotifier, WebhookNotifier
+from tests.local_servers import serving
 
 TEMPLATED_ADDRESS = "{{7*7}}@example.org"
 
@@ -69,8 +69,6 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
 def smtp_server(monkeypatch) -> Iterator[list]:
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpHandler)
     server.messages = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     connection = {
         "conn_type": "smtp",
         "host": "127.0.0.1",
@@ -79,11 +77,8 @@ def smtp_server(monkeypatch) -> Iterator[list]:
     }
     monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(connection))
     monkeypatch.setenv("AIRFLOW__EMAIL__FROM_EMAIL", "airflow@example.org")
-    try:
+    with serving(server):
         yield server.messages  # type: ignore[attr-defined]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_email_goes_to_the_recipients_as_typed(smtp_server):
@@ -114,13 +109,8 @@ class _Hook(BaseHTTPRequestHandler):
 def webhook_server() -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
     server.received = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_webhook_posts_the_failed_run_as_json(webhook_server):

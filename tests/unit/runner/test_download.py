@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,6 +19,7 @@ from airflow_jobs_provider.runner.plan import AssetToFetch, FetchPlan
 from airflow_jobs_provider.runner.unpack import ArchiveLimits
 from airflow_jobs_provider.runner.workspace import Workspace
 from tests.fakes.nexus import FakeNexus
+from tests.local_servers import serving
 
 from .support import ECHO_PY, job_outputs, plan_json, run_runner, write
 
@@ -125,15 +125,8 @@ class _Redirector(BaseHTTPRequestHandler):
 @pytest.fixture
 def redirector() -> Iterator[tuple[ThreadingHTTPServer, type[_Redirector]]]:
     handler = type("Redirector", (_Redirector,), {"seen": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as server:
         yield server, handler
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_redirect_to_another_server_never_carries_the_password(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ssl
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from airflow_jobs_provider.runner.download import Connection, RetryPolicy, download
 from airflow_jobs_provider.runner.errors import DownloadError, UsageError
 from tests.certificates import CertificateAuthority
+from tests.local_servers import serving
 
 BODY = b"print('over tls')\n"
 ONE_TRY = RetryPolicy(attempts=1, first_delay=0.0)
@@ -41,14 +41,8 @@ def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     context.load_cert_chain(cert, key)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"https://127.0.0.1:{server.server_address[1]}", ca_file
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_untrusted_certificate_is_refused_with_a_hint(tmp_path: Path, https_server: tuple[str, Path]) -> None:
@@ -90,3 +84,42 @@ def test_missing_ca_bundle_is_a_usage_error(tmp_path: Path) -> None:
             "sha256",
             Connection(ca_bundle="/nonexistent/ca.pem"),
         )
+
+
+def _redirect_to(location: str) -> type[BaseHTTPRequestHandler]:
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    return Redirect
+
+
+def test_plain_http_redirected_to_https_checks_the_certificate(
+    tmp_path: Path, https_server: tuple[str, Path]
+) -> None:
+    """The TLS context is built at the first https request, a redirect's included."""
+    base_url, ca_file = https_server
+    handler = _redirect_to(f"{base_url}/job.py")
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as plain:
+        url = f"http://127.0.0.1:{plain.server_address[1]}/job.py"
+        with pytest.raises(DownloadError, match="not trusted"):
+            download(url, tmp_path / "refused.py", "sha256", Connection(), ONE_TRY)
+        download(url, tmp_path / "job.py", "sha256", Connection(ca_bundle=str(ca_file)), ONE_TRY)
+
+    assert (tmp_path / "job.py").read_bytes() == BODY
+    assert not (tmp_path / "refused.py").exists()
+
+
+def test_plain_http_does_not_warn_about_tls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), _Files)) as plain:
+        url = f"http://127.0.0.1:{plain.server_address[1]}/job.py"
+        download(url, tmp_path / "job.py", "sha256", Connection(verify_tls=False), ONE_TRY)
+
+    assert (tmp_path / "job.py").read_bytes() == BODY
+    assert "TLS" not in capsys.readouterr().err

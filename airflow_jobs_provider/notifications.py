@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import requests
 from airflow.sdk import BaseNotifier
+
+from airflow_jobs_provider.hooks.webhook import WebhookHook
 
 # Long enough for a failure reason, short enough for any chat or ticket system.
 MAX_REASON_CHARS = 2000
@@ -37,22 +38,17 @@ class FailureEmailNotifier(BaseNotifier):
 
 
 class WebhookNotifier(BaseNotifier):
-    """POST the failed run as JSON to ``url``; a non-2xx answer fails the callback (and is logged)."""
+    """POST the failed run as JSON to the webhook of connection ``conn_id``; an error answer
+    fails the callback (and is logged). The URL lives in the connection: it often holds a token."""
 
     template_fields: Sequence[str] = ()
 
-    def __init__(self, *, url: str, timeout_seconds: float = 10.0) -> None:
+    def __init__(self, *, conn_id: str) -> None:
         super().__init__()
-        self.url = url
-        self.timeout_seconds = timeout_seconds
+        self.conn_id = conn_id
 
     def notify(self, context: Any) -> None:
-        from airflow.sdk.log import mask_secret
-
-        # A webhook URL often carries a token: keep it out of the task log, errors included.
-        mask_secret(self.url)
-        response = requests.post(self.url, json=failure_payload(context), timeout=self.timeout_seconds)
-        response.raise_for_status()
+        WebhookHook(self.conn_id).post_json(failure_payload(context))
 
 
 def failure_payload(context: Any) -> dict[str, Any]:

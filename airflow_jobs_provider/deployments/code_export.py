@@ -35,7 +35,7 @@ Secret config files are read, when the task runs, from the Airflow Variables nam
 # The classes the file calls, by the module users import them from.
 _PUBLIC_MODULES: dict[type, str] = {DAG: "airflow.sdk"}
 # What a notifier was made with; other values are literals, dataclasses or the types below.
-_NOTIFIER_FIELDS: dict[type, tuple[str, ...]] = {WebhookNotifier: ("url",), FailureEmailNotifier: ("to",)}
+_NOTIFIER_FIELDS: dict[type, tuple[str, ...]] = {WebhookNotifier: ("conn_id",), FailureEmailNotifier: ("to",)}
 
 
 def export_dag_code(

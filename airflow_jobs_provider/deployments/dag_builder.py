@@ -148,8 +148,8 @@ def failure_notifiers(notify: NotifySpec) -> list[BaseNotifier]:
             )
         else:
             notifiers.append(FailureEmailNotifier(to=notify.emails))
-    if notify.webhook_url:
-        notifiers.append(WebhookNotifier(url=notify.webhook_url))
+    if notify.webhook_conn_id:
+        notifiers.append(WebhookNotifier(conn_id=notify.webhook_conn_id))
     return notifiers
 
 

@@ -11,10 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlunsplit
 
 from airflow.sdk import BaseHook
 
+from airflow_jobs_provider.hooks.connection_fields import (
+    ConnectionFields,
+    connection_url,
+    fields_of,
+    timeout_seconds,
+)
 from airflow_jobs_provider.hooks.nexus_client import NexusClient
 from airflow_jobs_provider.hooks.nexus_errors import NexusError
 
@@ -80,15 +86,8 @@ class NexusHook(BaseHook):
 
     @cached_property
     def settings(self) -> NexusSettings:
-        connection = self.get_connection(self.nexus_conn_id)
         return settings_from_connection(
-            self.nexus_conn_id,
-            host=connection.host,
-            schema=connection.schema,
-            port=connection.port,
-            login=connection.login,
-            password=connection.password,
-            extra=connection.extra_dejson,
+            self.nexus_conn_id, fields_of(self.get_connection(self.nexus_conn_id))
         )
 
     def get_conn(self) -> NexusClient:
@@ -111,24 +110,17 @@ class NexusHook(BaseHook):
         return True, f"Connected to {self.settings.base_url}: {len(repositories)} repositories visible"
 
 
-def settings_from_connection(
-    conn_id: str,
-    *,
-    host: str | None,
-    schema: str | None,
-    port: int | None,
-    login: str | None,
-    password: str | None,
-    extra: dict[str, Any],
-) -> NexusSettings:
+def settings_from_connection(conn_id: str, fields: ConnectionFields) -> NexusSettings:
     """Check a connection's fields; a ``ValueError`` names the connection and the field."""
+    extra = fields["extra"]
+    url = connection_url(conn_id, fields, purpose="the Nexus URL")
     return NexusSettings(
-        base_url=_base_url(conn_id, host, schema, port),
-        login=login or None,
-        password=password or None,
+        base_url=urlunsplit((url.scheme, url.netloc, url.path.rstrip("/"), "", "")),
+        login=fields["login"] or None,
+        password=fields["password"] or None,
         verify_tls=_boolean(conn_id, "verify", _extra(extra, "verify"), default=True),
         ca_bundle=_extra(extra, "ca_bundle") or None,
-        timeout_seconds=_timeout(conn_id, _extra(extra, "timeout")),
+        timeout_seconds=timeout_seconds(conn_id, _extra(extra, "timeout"), default=DEFAULT_TIMEOUT_SECONDS),
         default_repository=_extra(extra, "default_repository") or None,
     )
 
@@ -137,19 +129,6 @@ def _extra(extra: dict[str, Any], name: str) -> Any:
     """Extras saved by the connection form may carry the old ``extra__nexus__`` prefix."""
     value = extra.get(name)
     return extra.get(f"extra__nexus__{name}") if value in (None, "") else value
-
-
-def _base_url(conn_id: str, host: str | None, schema: str | None, port: int | None) -> str:
-    host = (host or "").strip()
-    if not host:
-        raise ValueError(f"connection {conn_id!r} has no host: set it to the Nexus URL")
-    parts = urlsplit(host if "://" in host else f"{(schema or 'https').strip().lower()}://{host}")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"connection {conn_id!r}: {host!r} is not an http(s) URL or host name")
-    netloc = parts.netloc.rpartition("@")[2]  # credentials belong in login and password
-    if port and parts.port is None:
-        netloc = f"{netloc}:{port}"
-    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
 
 
 def _boolean(conn_id: str, name: str, value: Any, *, default: bool) -> bool:
@@ -161,15 +140,3 @@ def _boolean(conn_id: str, name: str, value: Any, *, default: bool) -> bool:
     if text in _TRUE | _FALSE:
         return text in _TRUE
     raise ValueError(f"connection {conn_id!r}: extra {name!r} must be true or false, not {value!r}")
-
-
-def _timeout(conn_id: str, value: Any) -> float:
-    if value is None or value == "":
-        return DEFAULT_TIMEOUT_SECONDS
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = 0.0
-    if not seconds > 0:
-        raise ValueError(f"connection {conn_id!r}: extra 'timeout' must be a positive number of seconds")
-    return seconds

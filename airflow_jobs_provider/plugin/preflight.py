@@ -2,8 +2,9 @@
 
 The spec's own rules are checked by validation; here: the runner image reference, the
 artifact (resolved now, with a checksum for every file), the names Kubernetes derives from the
-deployment's, and, for the kubernetes executor, whether the Secrets and PVCs the pod refers to
-exist in the cluster. A cluster the API server cannot reach is reported as such, never as fine.
+deployment's, the failure webhook's connection, and, for the kubernetes executor, whether the
+Secrets and PVCs the pod refers to exist in the cluster. A cluster the API server cannot reach
+is reported as such, never as fine.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from airflow_jobs_provider.deployments.catalogs import smb_catalog
 from airflow_jobs_provider.deployments.image_reference import check_image_reference
 from airflow_jobs_provider.deployments.mounts import PvcMountSpec, SmbMountSpec
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
+from airflow_jobs_provider.hooks.webhook import WebhookHook
 
 Verdict = Literal["ok", "failed", "skipped"]
 POD_NAME_LIMIT = 63
@@ -37,6 +39,8 @@ class Check:
 def preflight(spec: DeploymentSpec) -> list[Check]:
     """Every check, in a stable order; none raises."""
     checks = [_names(spec), _runner_image(spec), _artifact(spec)]
+    if spec.notify.webhook_conn_id:
+        checks.append(_webhook(spec.notify.webhook_conn_id))
     if spec.executor == "kubernetes":
         checks += _cluster_objects(spec)
     else:
@@ -78,6 +82,17 @@ def _artifact(spec: DeploymentSpec) -> Check:
         return Check("artifact", "failed", f"{ref.coordinates}: no checksum for {', '.join(unverifiable)}")
     files = ", ".join(asset.path for asset in resolved.assets)
     return Check("artifact", "ok", f"{ref.coordinates} resolves to version {resolved.version}: {files}")
+
+
+def _webhook(conn_id: str) -> Check:
+    """The connection exists and points to an http(s) URL; only its origin is shown (the rest of
+    the URL may be the token). Nothing is posted: that would notify people."""
+    try:
+        target = WebhookHook(conn_id).target
+    except Exception as exc:  # e.g. the connection is not defined
+        reason = str(exc) if isinstance(exc, ValueError) else f"connection {conn_id!r}: {_reason(exc)}"
+        return Check("webhook", "failed", reason)
+    return Check("webhook", "ok", f"connection {conn_id!r} posts failures to {target.origin}")
 
 
 def _cluster_objects(spec: DeploymentSpec) -> list[Check]:

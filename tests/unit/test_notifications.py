@@ -1,12 +1,14 @@
 """The failure notifiers talk to real servers on localhost: an SMTP server and an HTTP endpoint.
 
-What users typed (recipients, the webhook URL) is sent as data, never rendered as a template.
+What users typed (recipients) and the webhook connection's URL are sent as data, never rendered as a template.
 """
 
 from __future__ import annotations
 
 import email
 import json
+import re
+import socket
 import socketserver
 from collections.abc import Iterator
 from email.policy import default as default_policy
@@ -17,8 +19,9 @@ from urllib.parse import unquote
 
 import pendulum
 import pytest
-import requests
+from airflow.sdk._shared.secrets_masker import redact
 
+from airflow_jobs_provider.hooks.webhook import WebhookError
 from airflow_jobs_provider.notifications import FailureEmailNotifier, WebhookNotifier
 from tests.local_servers import serving
 
@@ -95,7 +98,7 @@ def test_email_goes_to_the_recipients_as_typed(smtp_server):
 class _Hook(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((self.path, self.headers["Content-Type"], json.loads(body)))  # type: ignore[attr-defined]
+        self.server.received.append((self.path, dict(self.headers), json.loads(body)))  # type: ignore[attr-defined]
         status = 500 if self.path.startswith("/broken") else 204
         self.send_response(status)
         self.send_header("Content-Length", "0")
@@ -113,12 +116,20 @@ def webhook_server() -> Iterator[ThreadingHTTPServer]:
         yield server
 
 
-def test_webhook_posts_the_failed_run_as_json(webhook_server):
-    url = f"http://127.0.0.1:{webhook_server.server_address[1]}/hooks/T000?token={{{{var.value.x}}}}"
-    WebhookNotifier(url=url)(_context())
-    ((path, content_type, payload),) = webhook_server.received
-    assert unquote(path) == "/hooks/T000?token={{var.value.x}}"
-    assert content_type == "application/json"
+def _connection(monkeypatch: pytest.MonkeyPatch, conn_id: str, **fields: Any) -> None:
+    monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps({"conn_type": "generic", **fields}))
+
+
+def test_webhook_posts_the_failed_run_as_json_to_the_connections_url(webhook_server, monkeypatch):
+    port = webhook_server.server_address[1]
+    _connection(
+        monkeypatch, "team_hook", host=f"http://127.0.0.1:{port}/hooks/T000?token={{{{var.value.x}}}}"
+    )
+    WebhookNotifier(conn_id="team_hook")(_context())
+    ((path, headers, payload),) = webhook_server.received
+    assert unquote(path) == "/hooks/T000?token={{var.value.x}}"  # data, never rendered
+    assert headers["Content-Type"] == "application/json"
+    assert "Authorization" not in headers
     assert payload == {
         "event": "task_failed",
         "dag_id": "job_customer-sync",
@@ -131,8 +142,70 @@ def test_webhook_posts_the_failed_run_as_json(webhook_server):
     }
 
 
-def test_a_webhook_that_answers_an_error_fails_the_callback(webhook_server):
-    url = f"http://127.0.0.1:{webhook_server.server_address[1]}/broken"
-    with pytest.raises(requests.HTTPError, match="500"):
-        WebhookNotifier(url=url)(_context())
+def test_webhook_connection_by_host_name_with_auth_and_headers(webhook_server, monkeypatch):
+    _connection(
+        monkeypatch,
+        "ticket_hook",
+        host="127.0.0.1",
+        schema="http",
+        port=webhook_server.server_address[1],
+        login="airflow",
+        password="pa:ss",
+        extra={"headers": {"X-Api-Key": "k-123"}},
+    )
+    WebhookNotifier(conn_id="ticket_hook")(_context())
+    ((path, headers, _),) = webhook_server.received
+    assert path == "/"
+    assert headers["Authorization"] == "Basic YWlyZmxvdzpwYTpzcw=="  # airflow:pa:ss
+    assert headers["X-Api-Key"] == "k-123"
+
+
+def test_the_url_and_header_values_are_masked_in_logs(webhook_server, monkeypatch):
+    url = f"http://127.0.0.1:{webhook_server.server_address[1]}/hooks/T000/B000/SeCrEtToKeN"
+    _connection(monkeypatch, "team_hook", host=url, extra={"headers": {"Authorization": "Bearer t0k3n-xyz"}})
+    WebhookNotifier(conn_id="team_hook")(_context())
+    assert redact(f"posting to {url}") == "posting to ***"
+    assert "t0k3n-xyz" not in redact("header Bearer t0k3n-xyz")
+
+
+def test_an_error_answer_fails_the_callback_without_quoting_the_url(webhook_server, monkeypatch):
+    port = webhook_server.server_address[1]
+    _connection(monkeypatch, "team_hook", host=f"http://127.0.0.1:{port}/broken/SeCrEtToKeN")
+    with pytest.raises(WebhookError) as raised:
+        WebhookNotifier(conn_id="team_hook")(_context())
+    assert str(raised.value) == (
+        f"webhook connection 'team_hook' (http://127.0.0.1:{port}) answered HTTP 500 Internal Server Error"
+    )
     assert len(webhook_server.received) == 1
+
+
+def test_an_unreachable_webhook_is_said_so_without_the_url(monkeypatch):
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    _connection(monkeypatch, "team_hook", host=f"http://127.0.0.1:{port}/SeCrEtToKeN")
+    with pytest.raises(WebhookError, match=r"could not be reached: ConnectionError$") as raised:
+        WebhookNotifier(conn_id="team_hook")(_context())
+    assert "SeCrEtToKeN" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({}, "connection 'team_hook' has no host: set it to the webhook's URL"),
+        (
+            {"host": "ftp://files.example.org/SeCrEt"},
+            "connection 'team_hook': its host is not an http(s) URL",
+        ),
+        ({"host": "hooks.example.org", "extra": {"headers": ["x"]}}, "extra 'headers' must map header names"),
+        (
+            {"host": "hooks.example.org", "extra": {"timeout": "-1"}},
+            "extra 'timeout' must be a positive number",
+        ),
+    ],
+)
+def test_a_broken_connection_is_named_with_its_field(monkeypatch, fields, problem):
+    _connection(monkeypatch, "team_hook", **fields)
+    with pytest.raises(ValueError, match=re.escape(problem)) as raised:
+        WebhookNotifier(conn_id="team_hook")(_context())
+    assert "SeCrEt" not in str(raised.value)

@@ -101,7 +101,7 @@ def _kubernetes(name: str) -> dict[str, Any]:
         "execution_timeout_minutes": 61,
         "notify": {
             "emails": ["{{7*7}}@example.org", "o'brien@example.org"],
-            "webhook_url": "https://hooks.example.org/h?q='\"+__import__('os')+{{x}}",
+            "webhook_conn_id": "chat:data.office/#alerts!(1)\\x",
         },
     }
 

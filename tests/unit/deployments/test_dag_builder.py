@@ -148,12 +148,14 @@ def test_the_local_executor_gets_the_local_operator():
 
 def test_failure_notifications_are_wired_as_notifiers():
     emails = ["ops@example.org", "{{7*7}}@example.org"]
-    url = "https://hooks.example.org/T000/B000?token=abc"
-    task = build_dag(deployed(notify={"emails": emails, "webhook_url": url})).get_task("run")
+    conn_id = "data_office_chat"
+    task = build_dag(deployed(notify={"emails": emails, "webhook_conn_id": conn_id})).get_task("run")
     email, webhook = task.on_failure_callback
     assert isinstance(email, FailureEmailNotifier) and email.to == emails
-    assert isinstance(webhook, WebhookNotifier) and webhook.url == url
-    (only_webhook,) = build_dag(deployed(notify={"webhook_url": url})).get_task("run").on_failure_callback
+    assert isinstance(webhook, WebhookNotifier) and webhook.conn_id == conn_id
+    (only_webhook,) = (
+        build_dag(deployed(notify={"webhook_conn_id": conn_id})).get_task("run").on_failure_callback
+    )
     assert isinstance(only_webhook, WebhookNotifier)
     assert build_dag(deployed()).get_task("run").on_failure_callback == []
 

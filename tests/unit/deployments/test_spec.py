@@ -246,13 +246,18 @@ RULES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_set("notify.emails", ["not-an-email"]), "notify.emails[0]: 'not-an-email' is not an email address"),
     (_set("notify.emails", ["a@localhost"]), "notify.emails[0]: 'a@localhost' is not an email address"),
     (
-        _set("notify.webhook_url", "ftp://hooks.example.org/x"),
-        "notify.webhook_url: 'ftp://hooks.example.org/x' is not an http(s) URL",
+        _set("notify.webhook_conn_id", "team hook"),
+        "notify.webhook_conn_id: 'team hook' is not an Airflow connection id",
     ),
-    (_set("notify.webhook_url", "https://"), "notify.webhook_url: 'https://' is not an http(s) URL"),
+    (_set("notify.webhook_conn_id", ""), "notify.webhook_conn_id: '' is not an Airflow connection id"),
     (
-        _set("notify.webhook_url", "https://user:pw@hooks.example.org/x"),
-        "notify.webhook_url: must not hold a user name or password",
+        _set("notify.webhook_conn_id", "x" * 251),
+        f"notify.webhook_conn_id: '{'x' * 251}' is not an Airflow connection id",
+    ),
+    (
+        # A URL is refused: the webhook's URL, often with its token, belongs in a connection.
+        _set("notify.webhook_url", "https://hooks.example.org/T000?token=abc"),
+        "notify.webhook_url: Extra inputs are not permitted",
     ),
     (_local(runner_image=RUNNER_IMAGE), "runner_image: the local executor cannot use it"),
     (_local(mounts=[SMB]), "mounts: the local executor cannot use it"),
@@ -315,7 +320,7 @@ def test_a_full_spec(spec_data: dict[str, Any]) -> None:
         retries=3,
         retry_delay_seconds=60,
         execution_timeout_minutes=120,
-        notify={"emails": ["data.office@example.org"], "webhook_url": "https://hooks.example.org/jobs?x=1"},
+        notify={"emails": ["data.office@example.org"], "webhook_conn_id": "data_office_chat"},
     )
     spec = validate_spec(spec_data, POLICY)
 

@@ -110,3 +110,30 @@ def _kubeconfig(server: str) -> dict[str, Any]:
         "contexts": [{"name": "x", "context": {"cluster": "c", "user": "u"}}],
         "current-context": "x",
     }
+
+
+def test_the_webhook_connection_is_checked_and_only_its_origin_shown(
+    api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = local_spec("hello", notify={"webhook_conn_id": "team_hook"})
+    verdict, message = verdicts(api()("POST", "/preflight", json=spec).json())["webhook"]
+    assert verdict == "failed"
+    assert message.startswith("connection 'team_hook': AirflowNotFoundException")
+
+    secret_url = "https://hooks.example.org/services/T000/B000/SeCrEtToKeN"
+    monkeypatch.setenv("AIRFLOW_CONN_TEAM_HOOK", json.dumps({"conn_type": "generic", "host": secret_url}))
+    response = api()("POST", "/preflight", json=spec)
+    assert verdicts(response.json())["webhook"] == (
+        "ok",
+        "connection 'team_hook' posts failures to https://hooks.example.org",
+    )
+    assert "SeCrEtToKeN" not in response.text
+
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_TEAM_HOOK", json.dumps({"conn_type": "generic", "host": "ftp://x/SeCrEt"})
+    )
+    verdict, message = verdicts(api()("POST", "/preflight", json=spec).json())["webhook"]
+    assert (verdict, message) == (
+        "failed",
+        "connection 'team_hook': its host is not an http(s) URL or host name",
+    )

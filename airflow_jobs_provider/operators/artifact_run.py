@@ -6,8 +6,12 @@ and to XCom so a run always tells which build it executed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any, Protocol
+
+from airflow.sdk.exceptions import AirflowTaskTimeout
 
 from airflow_jobs_provider.artifacts.reference import ArtifactRef, ResolvedArtifact
 from airflow_jobs_provider.artifacts.registry import get_artifact_source
@@ -80,3 +84,15 @@ def fetch_plan(resolved: ResolvedArtifact, source: ArtifactSource) -> FetchPlan:
         ca_bundle=access.ca_bundle,
         timeout_seconds=access.timeout_seconds,
     )
+
+
+@contextmanager
+def timeout_reason(context: Mapping[str, Any], execution_timeout: timedelta | None) -> Iterator[None]:
+    """Airflow's ``execution_timeout`` interrupts ``execute`` with an exception that says only
+    "Timeout": give that failure a reason in XCom, like every other failure of a run."""
+    try:
+        yield
+    except AirflowTaskTimeout:
+        reason = f"the run took longer than its execution timeout ({execution_timeout}) and was stopped"
+        context["ti"].xcom_push(key=XCOM_FAILURE_KEY, value=reason)
+        raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from airflow.providers.cncf.kubernetes.utils.pod_manager import (
     PodLaunchFailedException,
     PodLaunchTimeoutException,
 )
+from airflow.sdk.exceptions import AirflowTaskTimeout
 from kubernetes.client import models as k8s
 
 from airflow_jobs_provider.artifacts.reference import ArtifactRef, ResolvedArtifact
@@ -21,6 +23,7 @@ from airflow_jobs_provider.operators.artifact_run import (
     as_job_args,
     fetch_plan,
     resolve_for_run,
+    timeout_reason,
 )
 from airflow_jobs_provider.operators.config_contents import CONFIG_DIR_ENV, read_config_contents
 from airflow_jobs_provider.operators.config_secret import (
@@ -193,7 +196,8 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         self.prepare_pod(resolved, fetch_plan(resolved, source), context)
         self._launch_failure = None
         try:
-            return super().execute(context)
+            with timeout_reason(context, self.execution_timeout):
+                return super().execute(context)
         except (PodLaunchFailedException, PodLaunchTimeoutException) as exc:
             # Reached only when cleanup raised nothing (it found no pod to clean): the pod is
             # still there to tell why. PodLaunchTimeoutException is no PodLaunchFailedException.
@@ -233,21 +237,43 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         xcom_result: dict | None = None,
         context: Any = None,
     ) -> None:
+        # Cleanup runs in a ``finally``: when Airflow's execution_timeout is what ends the run, the
+        # parent's "returned a failure" would replace it, and Airflow would not call on_kill.
+        timed_out = isinstance(sys.exc_info()[1], AirflowTaskTimeout)
         # Read the reason before the parent deletes the pod; only failed runs pay for the read.
         succeeded = (
             remote_pod is not None
             and remote_pod.status is not None
             and remote_pod.status.phase == "Succeeded"
         )
-        reason = None if succeeded or self._killed else self._failure_reason(remote_pod)
+        reason = None if succeeded or self._killed or timed_out else self._failure_reason(remote_pod)
         try:
             super().cleanup(pod=pod, remote_pod=remote_pod, xcom_result=xcom_result, context=context)
         except AirflowException as exc:
+            if timed_out:
+                return
             self._raise_with_reason(context, exc, reason)
             raise
         finally:
             if pod is not None and self.inline_config_files:
                 self._delete_config_secret(pod)
+
+    def on_kill(self) -> None:
+        # After an execution timeout, cleanup has run first and may have deleted the pod: the
+        # parent would log the 404 of a second delete as an error.
+        if self.pod is not None and not self._pod_exists(self.pod):
+            self._killed = True
+            return
+        super().on_kill()
+
+    def _pod_exists(self, pod: k8s.V1Pod) -> bool:
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            self.client.read_namespaced_pod(pod.metadata.name, pod.metadata.namespace)
+        except ApiException as exc:
+            return exc.status != 404
+        return True
 
     def _delete_config_secret(self, pod: k8s.V1Pod) -> None:
         """Best effort: a Secret left behind is still deleted by Kubernetes with its pod."""

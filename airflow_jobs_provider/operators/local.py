@@ -24,6 +24,7 @@ from airflow_jobs_provider.operators.artifact_run import (
     as_job_args,
     fetch_plan,
     resolve_for_run,
+    timeout_reason,
 )
 from airflow_jobs_provider.operators.config_contents import (
     CONFIG_DIR_ENV,
@@ -107,7 +108,8 @@ class NexusLocalOperator(BaseOperator):
             env[TERMINATION_LOG_ENV] = str(termination_log)
             command = [sys.executable, "-m", "airflow_jobs_provider.runner", "run", "--workspace", workspace]
             command += ["--plan", plan.to_json(), "--", *self.job_args]
-            exit_code = self._run(command, env=env, cwd=workspace)
+            with timeout_reason(context, self.execution_timeout):
+                exit_code = self._run(command, env=env, cwd=workspace)
             runner_says = _read_termination_log(termination_log) if exit_code != 0 else ""
         if exit_code != 0:
             reason = _failure_reason(exit_code, runner_says)

@@ -50,6 +50,7 @@ TALEND_ARGS = ["--context_param", "region=north"]
 DAG_FILE = """
 import json
 import os
+from datetime import timedelta
 
 import pendulum
 from airflow.sdk import DAG
@@ -78,6 +79,7 @@ with DAG("nexus_kpo_e2e", schedule=None, start_date=pendulum.datetime(2024, 1, 1
     job("oom", "argv-job", version="1.2.0")
     job("evicted", "argv-job", version="1.2.0")
     job("deadline", "argv-job", version="1.2.0", active_deadline_seconds=1)
+    job("timeout", "argv-job", version="1.2.0", execution_timeout=timedelta(seconds=3), retries=0)
     job("image_pull", "argv-job", version="1.2.0", runner_image=params["missing_image"])
     job("init_image_pull", "argv-job", version="1.2.0", startup_timeout_seconds=1)
     job("unschedulable", "argv-job", version="1.2.0", schedule_timeout_seconds=1)
@@ -137,6 +139,7 @@ def _scenarios(kube: FakeKubernetes) -> None:
         "oom": Scripted(containers={"base": Script.oom_killed(["allocating"])}),
         "evicted": Scripted(containers={"base": working}, evict_after=0.2),
         "deadline": Scripted(containers={"base": working}, time_scale=0.2),
+        "timeout": Scripted(containers={"base": working}),
         "image_pull": Scripted(image_pull_errors={MISSING_RUNNER_IMAGE: None}),
         "init_image_pull": Scripted(containers={"fetch-artifact": Script(image_pull_error="")}),
         "unschedulable": Scripted(unschedulable=DEFAULT_UNSCHEDULABLE),
@@ -299,6 +302,19 @@ def test_evicted(outcome):
 
 def test_deadline_exceeded(outcome):
     _failed_with(outcome, "deadline", "deadline exceeded: the pod ran longer than its active deadline")
+
+
+def test_execution_timeout_deletes_the_pod_and_says_why(outcome):
+    log = outcome.run.failed("timeout")
+    assert "AirflowTaskTimeout" in log
+    assert "returned a failure" not in log  # the timeout is what Airflow sees, and it calls on_kill
+    assert "Unable to delete pod" not in log
+    assert outcome.run.xcom("timeout", "failure_reason") == (
+        "the run took longer than its execution timeout (0:00:03) and was stopped"
+    )
+    pod = outcome.pod_name("timeout")
+    deleted = [r for r in outcome.pod_requests if r.method == "DELETE" and r.path.endswith(f"/pods/{pod}")]
+    assert deleted, f"pod {pod} was left running"
 
 
 def test_image_pull_error_of_the_runner_image(outcome):

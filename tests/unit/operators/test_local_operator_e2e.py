@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import psutil
@@ -269,6 +270,9 @@ def test_execution_timeout_ends_the_whole_process_group(outcome):
     log = outcome.run.failed("local_timeout")
     assert "job waits for its grandchild" in log
     assert "AirflowTaskTimeout" in log
+    assert outcome.run.xcom("local_timeout", "failure_reason") == (
+        f"the run took longer than its execution timeout ({timedelta(seconds=TIMEOUT_SECONDS)}) and was stopped"
+    )
     pids = {name: int((outcome.pid_dir / f"{name}.pid").read_text()) for name in ("job", "grandchild")}
     deadline = time.monotonic() + CLEAN_EXIT_SECONDS
     while not all(_gone(pid) for pid in pids.values()) and time.monotonic() < deadline:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,7 +112,14 @@ class ComposeDirectory:
         return connection
 
     def _answers(self) -> bool:
-        return self.socket.exists()
+        """Both listeners take connections: slapd creates the socket file before it listens."""
+        try:
+            self.root().unbind_s()
+            with socket.create_connection(("127.0.0.1", self.port), timeout=5):
+                pass
+        except (ldap.SERVER_DOWN, ConnectionRefusedError):
+            return False
+        return True
 
     def _alive(self) -> None:
         if self.process is None or not self.process.running():

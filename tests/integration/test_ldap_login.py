@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -78,8 +79,10 @@ def roles_of(stack: AirflowStack, username: str) -> list[str]:
 
 def browser_login(page: Page, stack: AirflowStack, username: str, password: str) -> None:
     """Open Airflow as a user does: sent to FAB's login page, fill it in, submit."""
-    page.goto(f"{stack.base_url}/")
-    page.wait_for_url("**/auth/login/**")
+    page.goto(f"{stack.base_url}/", wait_until="commit")
+    # The UI sends an anonymous visitor there from script, which can abort a navigation and
+    # start another (net::ERR_ABORTED): poll the address instead of awaiting one navigation.
+    expect(page).to_have_url(re.compile(r"/auth/login/"), timeout=30_000)
     page.fill('input[name="username"]', username)
     page.fill('input[name="password"]', password)
     page.click('[type="submit"]')

@@ -85,8 +85,10 @@ def browser_login(page: Page, stack: AirflowStack, username: str, password: str)
     expect(page).to_have_url(re.compile(r"/auth/login/"), timeout=30_000)
     page.fill('input[name="username"]', username)
     page.fill('input[name="password"]', password)
-    page.click('[type="submit"]')
-    page.wait_for_load_state()
+    # Await the page the form's POST leads to: on a busy machine the answer can take seconds,
+    # and the page on screen until then is the login form without the message.
+    with page.expect_navigation(wait_until="load", timeout=60_000):
+        page.click('[type="submit"]')
 
 
 def token_cookie(page: Page) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import download, generator_parse, listing, unpack
+from bench import download, generator_parse, listing, operator_init, unpack
 from bench.common import BenchResult
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +42,11 @@ BENCHMARKS = (
         lambda: generator_parse.run(generator_parse.SMOKE),
     ),
     Benchmark(listing.NAME, lambda: listing.run(listing.FULL), lambda: listing.run(listing.SMOKE)),
+    Benchmark(
+        operator_init.NAME,
+        lambda: operator_init.run(operator_init.FULL),
+        lambda: operator_init.run(operator_init.SMOKE),
+    ),
 )
 NAMES = tuple(benchmark.name for benchmark in BENCHMARKS)
 

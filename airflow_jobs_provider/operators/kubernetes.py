@@ -33,12 +33,12 @@ from airflow_jobs_provider.operators.config_secret import (
 )
 from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
 from airflow_jobs_provider.operators.pod_builder import (
-    WORKSPACE_VOLUME,
     check_config_files,
     config_files_mount,
     config_files_volume,
     container_args,
     fetch_init_container,
+    image_pull_secrets,
     job_labels,
     label_value,
     mount_volumes,
@@ -46,6 +46,7 @@ from airflow_jobs_provider.operators.pod_builder import (
     proxy_env,
     resource_requirements,
     runner_command,
+    workspace_mount,
     workspace_volume,
 )
 from airflow_jobs_provider.operators.pod_failure import describe_pod_failure
@@ -113,7 +114,7 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         deployment = deployment_name or ref.name
         volumes, volume_mounts = mount_volumes(mounts)
         volumes.insert(0, workspace_volume(defaults.workspace_size_limit))
-        volume_mounts.insert(0, k8s.V1VolumeMount(name=WORKSPACE_VOLUME, mount_path=workspace_path))
+        volume_mounts.insert(0, workspace_mount(workspace_path))
         if config_files:
             check_config_files(config_files, config_dir)
             volume_mounts.append(config_files_mount(config_dir))
@@ -123,10 +124,7 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         kwargs.setdefault("kubernetes_conn_id", defaults.kubernetes_conn_id)
         kwargs.setdefault("namespace", defaults.namespace or None)
         kwargs.setdefault("service_account_name", defaults.service_account or None)
-        kwargs.setdefault(
-            "image_pull_secrets",
-            [k8s.V1LocalObjectReference(name=name) for name in defaults.image_pull_secrets],
-        )
+        kwargs.setdefault("image_pull_secrets", image_pull_secrets(defaults.image_pull_secrets))
         kwargs.setdefault("container_resources", resource_requirements(resources or JobResources(), defaults))
         kwargs.setdefault("init_container_logs", True)
         kwargs.setdefault("log_pod_spec_on_failure", False)

@@ -10,11 +10,12 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.system_programs import installed_program
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "/usr/bin/chromium")
+ACTION_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +28,9 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(
             executable_path=installed_program(*CHROMIUM_CANDIDATES, package="chromium"), args=arguments
         )
+        # Assertions wait as long as actions do (5 s by default): a loaded 2-core machine can
+        # take longer than that to answer a login.
+        expect.set_options(timeout=ACTION_TIMEOUT_MS)
         try:
             yield chromium
         finally:
@@ -40,7 +44,7 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
 
     def open_page() -> Page:
         context = browser.new_context()
-        context.set_default_timeout(30_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 

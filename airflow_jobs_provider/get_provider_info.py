@@ -125,6 +125,14 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
     "max_memory_limit": _option(
         "Largest memory limit a deployment may set, e.g. `16Gi`. Empty for no ceiling.", "16Gi"
     ),
+    "navigation_links": _option(
+        "Links to the team's other tools (Nexus, the CI pipelines, the Spark UI) in Airflow's Browse "
+        "menu, as a JSON object: label -> absolute http(s) URL. They open in a new tab. Read when the "
+        "API server starts.",
+        "",
+        '{"Nexus": "https://nexus.example.org", "GitLab pipelines": '
+        '"https://gitlab.example.org/groups/data/-/pipelines", "Spark UI": "https://spark.example.org"}',
+    ),
 }
 
 

@@ -114,6 +114,11 @@ def smb_endpoints() -> str:
     return _get("smb_endpoints")
 
 
+def navigation_links() -> str:
+    """The raw JSON text; ``plugin.navigation_links`` parses it."""
+    return _get("navigation_links")
+
+
 def max_cpu_limit() -> str:
     return _get("max_cpu_limit")
 

@@ -1,12 +1,14 @@
 """The Airflow plugin: Airflow's API server mounts the Job Orchestrator app under one prefix.
 
 Every Airflow process loads plugins, each task process too (for macros and listeners), but only
-the API server reads ``fastapi_apps``: the app, and the API modules it imports (a second and
-more), are built when it is first read, not when the plugin is loaded.
+the API server reads ``fastapi_apps`` and ``external_views``: the app, the API modules it imports
+(a second and more) and the menu links (a configuration read) are made when first read, not
+when the plugin is loaded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -24,14 +26,24 @@ def fastapi_apps() -> list[dict[str, Any]]:
 
 
 class _BuiltWhenRead:
-    """A class attribute whose value is made the first time someone reads it."""
+    """A class attribute made by ``build`` (a cached function) when someone first reads it."""
+
+    def __init__(self, build: Callable[[], list[dict[str, Any]]]) -> None:
+        self.build = build
 
     def __get__(self, instance: object, owner: type | None = None) -> list[dict[str, Any]]:
-        return fastapi_apps()
+        return self.build()
+
+
+def _navigation_links() -> list[dict[str, Any]]:
+    from airflow_jobs_provider.plugin.navigation_links import navigation_links
+
+    return navigation_links()
 
 
 class JobOrchestratorPlugin(AirflowPlugin):
     """Registered through the ``airflow.plugins`` entry point and the provider's ``plugins``."""
 
     name = "job_orchestrator"
-    fastapi_apps = _BuiltWhenRead()
+    fastapi_apps = _BuiltWhenRead(fastapi_apps)
+    external_views = _BuiltWhenRead(_navigation_links)

@@ -23,6 +23,8 @@ import yaml
 
 import airflow_jobs_provider
 from airflow_jobs_provider.get_provider_info import CONFIG_OPTIONS
+from airflow_jobs_provider.plugin.navigation_links import parse_navigation_links
+from examples.seed import REPOSITORY as NEXUS_REPOSITORY
 from tests.deploy.compose_file import (
     REPOSITORY,
     interpolate,
@@ -123,6 +125,11 @@ def test_whole_file_interpolates_with_the_env_example(
     # $$ reaches the container as one $: its shell, not Compose, expands the variable.
     init_script = interpolated["services"]["airflow-init"]["command"][-1]
     assert '"${NEXUS_READER_USER}"' in init_script and "$$" not in init_script
+    links = interpolated["x-airflow-common"]["environment"]["AIRFLOW__JOB_ORCHESTRATOR__NAVIGATION_LINKS"]
+    # The Browse menu's link opens the seeded repository.
+    assert [link["href"] for link in parse_navigation_links(links)] == [
+        f"http://localhost:8081/#browse/browse:{NEXUS_REPOSITORY}"
+    ]
 
 
 # -- files the stack uses ------------------------------------------------------------------

@@ -8,6 +8,7 @@ and ``viewer`` (the simple auth manager's roles).
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,6 +30,11 @@ env = {{name: value for name, value in os.environ.items() if name.startswith("HO
 print({ECHO_MARKER!r} + json.dumps({{"argv": sys.argv[1:], "env": env}}), flush=True)
 """
 FINISHED = frozenset({"success", "failed"})
+# The Browse menu's links to other tools; a label with markup shows it is text, not HTML.
+NAVIGATION_LINKS = {
+    "Nexus": "https://nexus.example.org/#browse/browse:talend",
+    "Spark UI <prod>": "http://spark.example.org:4040/",
+}
 
 
 class JobsApi:
@@ -88,6 +94,7 @@ def jobs_stack(airflow_stack_factory: StackFactory, tmp_path_factory: pytest.Tem
         env={
             "AIRFLOW__JOB_ORCHESTRATOR__SPECS_FOLDER": str(root / "specs"),
             "AIRFLOW__JOB_ORCHESTRATOR__LOCAL_ARTIFACTS_ROOT": str(artifacts),
+            "AIRFLOW__JOB_ORCHESTRATOR__NAVIGATION_LINKS": json.dumps(NAVIGATION_LINKS),
         },
     )
 

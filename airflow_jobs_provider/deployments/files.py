@@ -33,9 +33,11 @@ def write_atomically(path: Path, text: str) -> None:
     sync_folder(path.parent)
 
 
-def remove_durably(path: Path) -> None:
-    path.unlink()
-    sync_folder(path.parent)
+def move_durably(source: Path, destination: Path) -> None:
+    """One rename, so a crash leaves the file at one place or the other; both folders flushed."""
+    os.replace(source, destination)
+    sync_folder(destination.parent)
+    sync_folder(source.parent)
 
 
 def make_folder(folder: Path) -> None:

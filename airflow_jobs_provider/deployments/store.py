@@ -3,7 +3,8 @@
 Layout::
 
     <specs_folder>/
-      <name>.yaml                       the deployment as it is deployed now
+      <name>.yaml                       the deployment as it is deployed now (or, for a
+                                        moment, the record of its deletion)
       .history/<name>/<revision>.yaml   every earlier revision, and a record of a deletion
       .lock                             writers hold it (flock) from check to write
       .tmp-*.partial                    a write under way, or left by a crash (removed)
@@ -13,6 +14,10 @@ Each file holds ``format``, ``revision``, ``action`` (create, update, delete),
 since the previous revision) and ``spec``. Secret config-file contents never reach a file:
 they go to a ``SecretSink``. Reading takes no lock and makes no network or database call,
 since the DAG generator lists the folder at every parse; a broken file spoils only its own entry.
+
+Every write is a series of steps of which each is one rename (or a lock, or a file no reader
+looks at), ordered so that a writer killed between any two leaves a true state; see
+"The specs folder survives a killed writer" in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from airflow_jobs_provider.deployments.config_files import SecretConfigFile, che
 from airflow_jobs_provider.deployments.files import (
     folder_lock,
     make_folder,
-    remove_durably,
+    move_durably,
     remove_temp_files,
     write_atomically,
 )
@@ -213,19 +218,21 @@ class SpecStore:
         return entry
 
     def history(self, name: str) -> History:
-        """Every revision of ``name``, oldest first, the current one and a deletion included."""
-        current = self._spec_path(name)
+        """Every revision of ``name``, oldest first, the current one and a deletion included.
+
+        The spec file is read before the history folder: a writer meanwhile only adds to the
+        history what was in the spec file, so the two together are one true state.
+        """
+        spec_path = self._spec_path(name)
+        current = _read_revision(spec_path) if spec_path.is_file() else None
         folder = self._history_folder(name)
         paths = (
             [path for path in folder.glob("*") if _REVISION_FILE.fullmatch(path.name)]
             if folder.is_dir()
             else []
         )
-        if current.is_file():
-            paths.append(current)
         revisions: dict[int, Revision] = {}
-        for path in paths:
-            revision = _read_revision(path)
+        for revision in [*(_read_revision(path) for path in paths), current]:
             if revision is not None:
                 revisions[revision.revision] = revision
         if not revisions:
@@ -240,6 +247,7 @@ class SpecStore:
         user = _checked_user(user)
         path = self._spec_path(spec.name)
         with self._writing():
+            self._finish_deletion(spec.name)
             if path.exists():
                 raise ConflictError(f"a deployment named {spec.name!r} exists already")
             missing = [item.file_name for item in _secret_files(spec) if item.content is None]
@@ -265,6 +273,7 @@ class SpecStore:
                 "create the new name and delete the old one"
             )
         with self._writing():
+            self._finish_deletion(name)
             current = self._read_current(path)
             if current.revision is None:
                 raise ConflictError(
@@ -296,10 +305,15 @@ class SpecStore:
             return stored
 
     def delete(self, name: str, user: str, expected_revision: int | None = None) -> None:
-        """Move ``name`` into its history, recording who deleted it when, and delete its secrets."""
+        """Move ``name`` into its history, recording who deleted it when, and delete its secrets.
+
+        The spec file is copied into the history, then replaced by the record of the deletion
+        (that rename is the deletion), which then moves into the history too.
+        """
         path = self._spec_path(name)
         user = _checked_user(user)
         with self._writing():
+            self._finish_deletion(name)
             current = self._read_current(path)
             if expected_revision is not None and current.revision != expected_revision:
                 raise ConflictError(
@@ -309,9 +323,8 @@ class SpecStore:
             revision = current.revision or self._last_history_revision(name) + 1
             self._save_history(name, revision, current.text)
             deletion = _document(revision=revision + 1, action="delete", user=user, at=_now(), changes=[])
-            self._save_history(name, revision + 1, dump_yaml(deletion))
-            remove_durably(path)
-            self._delete_secrets(name, current.secret_file_names())
+            write_atomically(path, dump_yaml(deletion))
+            self._finish_deletion(name)
 
     # Internals.
 
@@ -341,24 +354,33 @@ class SpecStore:
             yield
 
     def _read_current(self, path: Path) -> _Current:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise NotFoundError(f"there is no deployment named {path.stem!r}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            log.warning("Spec file %s cannot be read: %s", path, exc)
-            return _Current(text="", data=None)
-        try:
-            data = load_yaml(text)
-        except ValueError:  # kept in the history as it is
+        current = _read_leniently(path)
+        if current is None:
+            raise NotFoundError(f"there is no deployment named {path.stem!r}")
+        return current
+
+    def _finish_deletion(self, name: str) -> None:
+        """If the spec file is the record of a deletion, delete the secrets of the revision it
+        deleted and move the record into the history: the end of a delete, or of one killed
+        after its deletion happened. Run again, it does the same, so a kill here is harmless.
+        """
+        path = self._spec_path(name)
+        current = _read_leniently(path)
+        revision = _deletion_revision(current.data) if current is not None else None
+        if revision is None:
+            return
+        deleted = _read_leniently(self._history_folder(name) / f"{revision - 1}{SUFFIX}")
+        if deleted is not None and deleted.data is None:
             log.warning(
-                "Spec file %s is not YAML: any secret contents it declared stay in Variables %s%s_*",
-                path,
+                "Deleted spec %s was not YAML: any secret contents it declared stay in Variables %s%s_*",
+                name,
                 VARIABLE_PREFIX,
-                path.stem,
+                name,
             )
-            data = None
-        return _Current(text=text, data=data)
+        self._delete_secrets(name, deleted.secret_file_names() if deleted is not None else ())
+        folder = self._history_folder(name)
+        make_folder(folder)
+        move_durably(path, folder / f"{revision}{SUFFIX}")
 
     def _load(self, path: Path, policy: DeploymentPolicy) -> Entry | None:
         name = path.name.removesuffix(SUFFIX)
@@ -378,6 +400,8 @@ class SpecStore:
             document = _envelope(data)
         except ValueError as exc:
             return InvalidSpec(name=name, path=path, error=str(exc), revision=_revision_of(data))
+        if document.action == "delete":  # deleted; the record has yet to move into the history
+            return None
         try:
             if document.spec is None:
                 raise ValueError("spec: missing")
@@ -504,6 +528,30 @@ def _document(
     if spec is not None:
         document["spec"] = spec
     return document
+
+
+def _read_leniently(path: Path) -> _Current | None:
+    """A spec file as it is, None if there is none; an unreadable one is kept as it is, for the history."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("Spec file %s cannot be read: %s", path, exc)
+        return _Current(text="", data=None)
+    try:
+        return _Current(text=text, data=load_yaml(text))
+    except ValueError:
+        return _Current(text=text, data=None)
+
+
+def _deletion_revision(data: Any) -> int | None:
+    """The revision of a record of a deletion, None for anything else (as ``_load`` tells them apart)."""
+    try:
+        document = _envelope(data)
+    except ValueError:
+        return None
+    return document.revision if document.action == "delete" else None
 
 
 def _revision_of(data: Any) -> int | None:

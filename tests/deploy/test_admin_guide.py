@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import yaml
 
 from airflow_jobs_provider.get_provider_info import CONFIG_OPTIONS
 
@@ -63,3 +64,50 @@ def test_files_the_guide_names_exist() -> None:
     )
     assert "deploy/kubernetes/rbac.yaml" in named
     assert sorted(path for path in named if not (ROOT / path).exists()) == []
+
+
+def _section(title: str) -> str:
+    """The guide's text from a heading to the next heading of the same or a higher level (a
+    ``#`` line inside a code block is no heading)."""
+    level = len(title.split(" ", maxsplit=1)[0])
+    lines: list[str] = []
+    in_code = False
+    for line in GUIDE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+        heading = None if in_code else re.match(r"(#+) ", line)
+        if lines and heading and len(heading.group(1)) <= level:
+            break
+        if lines or line == title:
+            lines.append(line)
+    assert lines, f"no section {title!r}"
+    return "\n".join(lines)
+
+
+def test_helm_values_set_the_airflow_version_of_the_image() -> None:
+    """A custom image's tag says nothing about its Airflow, which the chart needs to know."""
+    block = re.search(r"```yaml\n(.*?)```", _section("### The official Helm chart"), re.DOTALL)
+    assert block is not None
+    values = yaml.safe_load(block.group(1))
+    dockerfile = (ROOT / "deploy" / "airflow" / "Dockerfile").read_text(encoding="utf-8")
+    image_version = re.search(r"ARG AIRFLOW_IMAGE=apache/airflow:(\d+\.\d+\.\d+)-", dockerfile)
+    assert image_version is not None
+    assert values["airflowVersion"] == image_version.group(1)
+    assert values["images"]["airflow"]["tag"]
+
+
+def test_rbac_text_names_every_account_and_verb_it_needs() -> None:
+    text = " ".join(_section("## Kubernetes RBAC for the jobs' namespace").split())
+    # An exec session is a websocket, whose upgrade request is a GET.
+    assert "`pods/exec` with both `get` and `create`" in text
+    for component in ("workers", "scheduler (the LocalExecutor", "triggerer (deferrable"):
+        assert component in text
+    assert "deploy/kubernetes/in-cluster-rolebinding.example.yaml" in text
+    assert "automountServiceAccountToken: false" in text
+
+
+def test_compose_text_says_how_to_set_the_secrets_and_why_k3s_is_privileged() -> None:
+    text = " ".join(_section("## The complete stack with Docker Compose").split())
+    assert "`LDAP_BIND_PASSWORD` pairs with the `userPassword` hash" in text
+    assert "`deploy/ldap/seed.ldif`" in text
+    assert "runs `privileged`: it is a whole Kubernetes node" in text

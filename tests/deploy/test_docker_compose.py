@@ -10,6 +10,7 @@ import json
 import os
 import re
 import runpy
+import secrets
 import shlex
 from collections.abc import Iterator
 from importlib import resources
@@ -26,7 +27,9 @@ from airflow_jobs_provider.get_provider_info import CONFIG_OPTIONS
 from airflow_jobs_provider.plugin.navigation_links import parse_navigation_links
 from examples.seed import REPOSITORY as NEXUS_REPOSITORY
 from tests.deploy.compose_file import (
+    COMPOSE_FILE,
     REPOSITORY,
+    TemplateError,
     interpolate,
     load,
     read_env_file,
@@ -37,6 +40,17 @@ KUBERNETES_MANIFESTS = REPOSITORY / "deploy" / "kubernetes"
 LDAP_SEED = REPOSITORY / "deploy" / "ldap" / "seed.ldif"
 LONG_RUNNING = {"always", "unless-stopped"}
 AIRFLOW_IMAGE = "airflow-jobs-provider:local"
+# Passwords, keys and secrets: .env.example leaves them empty, so nobody runs the published ones.
+SECRETS = (
+    "POSTGRES_PASSWORD",
+    "AIRFLOW_FERNET_KEY",
+    "AIRFLOW_SECRET_KEY",
+    "AIRFLOW_JWT_SECRET",
+    "LDAP_BIND_PASSWORD",
+    "NEXUS_ADMIN_PASSWORD",
+    "NEXUS_READER_PASSWORD",
+)
+BIND_DN = "cn=airflow,ou=services,dc=example,dc=org"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +61,17 @@ def compose() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def env_example() -> dict[str, str]:
     return read_env_file()
+
+
+@pytest.fixture(scope="module")
+def stack_env(env_example: dict[str, str]) -> dict[str, str]:
+    """.env as someone fills it in by .env.example's comments: the demo directory's bind password
+    (the one its seed names), fresh values for the other secrets."""
+    filled = {name: secrets.token_urlsafe(24) for name in SECRETS}
+    filled["POSTGRES_PASSWORD"] = secrets.token_hex(24)
+    filled["AIRFLOW_FERNET_KEY"] = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    filled["LDAP_BIND_PASSWORD"] = _seed_demo_passwords()[BIND_DN]
+    return {**env_example, **filled}
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +98,10 @@ def schema_errors(document: Any) -> list[str]:
 
 
 def test_compose_file_matches_the_compose_specification(
-    compose: dict[str, Any], env_example: dict[str, str]
+    compose: dict[str, Any], stack_env: dict[str, str]
 ) -> None:
-    """Checked after interpolation with .env.example, as Compose checks it."""
-    assert schema_errors(interpolate(compose, env_example)) == []
+    """Checked after interpolation with a filled-in .env, as Compose checks it."""
+    assert schema_errors(interpolate(compose, stack_env)) == []
 
 
 def test_schema_check_rejects_what_compose_rejects() -> None:
@@ -117,10 +142,33 @@ def test_every_variable_of_the_env_example_is_used(
     assert sorted(set(env_example) - used) == []
 
 
-def test_whole_file_interpolates_with_the_env_example(
-    compose: dict[str, Any], env_example: dict[str, str]
+def test_secrets_are_left_empty_in_the_env_example(env_example: dict[str, str]) -> None:
+    assert set(SECRETS) <= set(env_example)
+    assert {name: value for name, value in env_example.items() if name in SECRETS and value} == {}
+
+
+def test_compose_refuses_to_start_while_a_secret_is_empty(
+    compose: dict[str, Any], env_example: dict[str, str], stack_env: dict[str, str]
 ) -> None:
-    interpolated = interpolate(compose, env_example)
+    """``${VAR:?…}`` refuses an empty value as well as a missing one; every secret is guarded so,
+    the LDAP bind password too, although it reaches Airflow as a secret file."""
+    with pytest.raises(TemplateError, match=r"is missing a value: see \.env\.example"):
+        interpolate(compose, env_example)
+    for name in SECRETS:
+        for left_out in (
+            {**stack_env, name: ""},
+            {key: value for key, value in stack_env.items() if key != name},
+        ):
+            with pytest.raises(TemplateError, match=f"required variable {name} is missing a value"):
+                interpolate(compose, left_out)
+    guards = {reference.modifier for reference in references(compose) if reference.variable in SECRETS}
+    assert guards == {":?"}
+
+
+def test_whole_file_interpolates_with_a_filled_in_env(
+    compose: dict[str, Any], stack_env: dict[str, str]
+) -> None:
+    interpolated = interpolate(compose, stack_env)
     assert interpolated["services"]["nexus"]["ports"] == ["127.0.0.1:8081:8081"]
     # $$ reaches the container as one $: its shell, not Compose, expands the variable.
     init_script = interpolated["services"]["airflow-init"]["command"][-1]
@@ -243,6 +291,98 @@ def test_named_volumes_are_declared_and_used(compose: dict[str, Any]) -> None:
     assert used == set(compose.get("volumes", {}))
 
 
+# -- images --------------------------------------------------------------------------------
+
+# Images whose versions have two parts (PostgreSQL 17.9, Debian 12.11); others have three.
+VERSION_PARTS = {"postgres": 2, "debian": 2}
+
+
+def is_pinned(image: str) -> bool:
+    """A digest, or a tag that starts with the image's whole version: not ``latest``, no bare major
+    (``postgres:17``), no series (``python:3.12-slim``), no release name (``debian:bookworm-slim``)."""
+    if "@sha256:" in image:
+        return True
+    name, _, tag = image.rpartition(":")
+    if not name or "/" in tag:
+        return False
+    version = re.match(r"v?(\d+(?:\.\d+)*)(?:[-+]|$)", tag)
+    parts = VERSION_PARTS.get(name.rpartition("/")[2], 3)
+    return version is not None and len(version.group(1).split(".")) >= parts
+
+
+def _dockerfile_images(dockerfile: Path) -> Iterator[str]:
+    """The images of FROM lines, ARG defaults filled in, earlier stages left out."""
+    arguments: dict[str, str] = {}
+    stages: set[str] = set()
+    for line in dockerfile.read_text(encoding="utf-8").splitlines():
+        words = line.split()
+        if words[:1] == ["ARG"] and "=" in words[1]:
+            name, _, default = words[1].partition("=")
+            arguments[name] = default
+        elif words[:1] == ["FROM"]:
+            image = re.sub(r"\$\{(\w+)\}", lambda match: arguments[match.group(1)], words[1])
+            if image not in stages:
+                yield image
+            if len(words) == 4 and words[2].upper() == "AS":
+                stages.add(words[3])
+
+
+def stack_images(compose: dict[str, Any]) -> dict[str, str]:
+    """Where -> image, for every image the stack pulls or its job pods run."""
+    images = {}
+    for name, service in compose["services"].items():
+        if "build" not in service:  # a built image is named after its Dockerfile's FROM
+            images[f"services.{name}.image"] = service["image"]
+    for variable, value in compose["x-airflow-common"]["environment"].items():
+        if variable.endswith("_IMAGE"):
+            images[f"x-airflow-common.environment.{variable}"] = value
+    for dockerfile in sorted((REPOSITORY / "deploy").rglob("Dockerfile")):
+        for image in _dockerfile_images(dockerfile):
+            images[f"{dockerfile.relative_to(REPOSITORY)}: FROM {image}"] = image
+    return images
+
+
+def test_every_image_is_pinned_to_a_version(compose: dict[str, Any]) -> None:
+    images = stack_images(compose)
+    assert {"services.postgres.image", "services.nexus-seed.image", "services.k3s.image"} <= set(images)
+    assert any(where.startswith("deploy/openldap/Dockerfile") for where in images)
+    assert any(image.startswith("apache/airflow:") for image in images.values())
+    assert {where: image for where, image in images.items() if not is_pinned(image)} == {}
+
+
+@pytest.mark.parametrize(
+    ("image", "pinned"),
+    [
+        ("postgres:17", False),
+        ("postgres:17.9-bookworm", True),
+        ("python:3.12-slim", False),
+        ("python:3.12.12-slim-bookworm", True),
+        ("debian:bookworm-slim", False),
+        ("debian:12.11-slim", True),
+        ("sonatype/nexus3:latest", False),
+        ("sonatype/nexus3", False),
+        ("registry.example.org:5000/team/job", False),
+        ("rancher/k3s:v1.36.4-k3s1", True),
+        ("apache/airflow:3.3.2-python3.11", True),
+        ("alpine@sha256:" + "0" * 64, True),
+    ],
+)
+def test_pinning_rule(image: str, pinned: bool) -> None:
+    assert is_pinned(image) is pinned
+
+
+def test_k3s_is_the_only_privileged_service_and_says_why(services: dict[str, dict[str, Any]]) -> None:
+    assert [name for name, service in services.items() if service.get("privileged")] == ["k3s"]
+    lines = COMPOSE_FILE.read_text(encoding="utf-8").splitlines()
+    privileged = next(index for index, line in enumerate(lines) if line.strip() == "privileged: true")
+    comment = []
+    for line in reversed(lines[:privileged]):
+        if not line.strip().startswith("#"):
+            break
+        comment.insert(0, line.strip().lstrip("# "))
+    assert "privileged" in " ".join(comment), "a comment above `privileged: true` says why"
+
+
 # -- start order and health ----------------------------------------------------------------
 
 
@@ -361,20 +501,35 @@ def _ldap_entries() -> dict[str, dict[str, list[str]]]:
     return entries
 
 
+def _seed_demo_passwords() -> dict[str, str]:
+    """The demo passwords the seed's header names: DN (lower case) -> password."""
+    found = {}
+    for line in LDAP_SEED.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"#\s+((?:uid|cn)=[\w.,=-]+)\s+(\S+)", line)
+        if match:
+            name = match.group(1)
+            dn = name if "," in name else f"{name},ou=people,dc=example,dc=org"
+            found[dn.lower()] = match.group(2)
+    return found
+
+
 def _ssha_matches(hashed: str, password: str) -> bool:
     raw = base64.b64decode(hashed.removeprefix("{SSHA}"))
     digest, salt = raw[:20], raw[20:]
     return hashlib.sha1(password.encode() + salt).digest() == digest
 
 
-def test_ldap_settings_fit_the_seeded_directory(
-    services: dict[str, dict[str, Any]], env_example: dict[str, str]
-) -> None:
+def test_ldap_settings_fit_the_seeded_directory(services: dict[str, dict[str, Any]]) -> None:
     """The bind account, its password, the groups and the search bases are the directory's own."""
     environment = services["airflow-apiserver"]["environment"]
     entries = _ldap_entries()
     bind_dn = environment["JOB_ORCHESTRATOR_LDAP_BIND_DN"].lower()
-    assert _ssha_matches(entries[bind_dn]["userpassword"][0], env_example["LDAP_BIND_PASSWORD"])
+    assert bind_dn == BIND_DN
+    # Each password the seed's header names is the one its entry's hash holds.
+    demo_passwords = _seed_demo_passwords()
+    assert len(demo_passwords) == 5 and bind_dn in demo_passwords
+    for dn, password in demo_passwords.items():
+        assert _ssha_matches(entries[dn]["userpassword"][0], password), dn
     required = environment["JOB_ORCHESTRATOR_LDAP_REQUIRED_GROUPS"].lower().split(";")
     mapping = {
         group.lower(): roles
@@ -392,12 +547,12 @@ def test_ldap_settings_fit_the_seeded_directory(
 
 def test_login_config_takes_the_stack_settings(
     services: dict[str, dict[str, Any]],
-    env_example: dict[str, str],
+    stack_env: dict[str, str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The provider's webserver_config.py, run with the API server's environment, reads them all."""
-    environment = interpolate(services["airflow-apiserver"]["environment"], env_example)
+    environment = interpolate(services["airflow-apiserver"]["environment"], stack_env)
     ldap_settings = {
         name: value for name, value in environment.items() if name.startswith("JOB_ORCHESTRATOR_LDAP_")
     }
@@ -405,7 +560,7 @@ def test_login_config_takes_the_stack_settings(
     assert secret_file == "/run/secrets/ldap_bind_password"
     assert "ldap_bind_password" in services["airflow-apiserver"]["secrets"]
     mounted_secret = tmp_path / "ldap_bind_password"
-    mounted_secret.write_text(env_example["LDAP_BIND_PASSWORD"])
+    mounted_secret.write_text(stack_env["LDAP_BIND_PASSWORD"])
     for name in [name for name in os.environ if name.startswith("JOB_ORCHESTRATOR_LDAP_")]:
         monkeypatch.delenv(name)
     for name, value in {
@@ -418,7 +573,7 @@ def test_login_config_takes_the_stack_settings(
 
     assert config["AUTH_LDAP_SERVER"] == "ldap://openldap:389"
     assert config["AUTH_LDAP_BIND_USER"] == "cn=airflow,ou=services,dc=example,dc=org"
-    assert config["AUTH_LDAP_BIND_PASSWORD"] == env_example["LDAP_BIND_PASSWORD"]
+    assert config["AUTH_LDAP_BIND_PASSWORD"] == stack_env["LDAP_BIND_PASSWORD"]
     assert config["JOB_ORCHESTRATOR_GROUP_SEARCH_BASE"] == "ou=groups,dc=example,dc=org"
     assert config["JOB_ORCHESTRATOR_REQUIRED_GROUPS"] == [
         "cn=data.office,ou=groups,dc=example,dc=org",
@@ -478,6 +633,38 @@ def test_kubernetes_manifests_are_valid(
                 kubernetes_validate.validate(document, version, strict=True)
             except kubernetes_validate.ValidationError as error:
                 pytest.fail(f"{where} is not valid Kubernetes {version}: {error}")
+
+
+def test_no_service_account_mounts_an_api_token(env_example: dict[str, str]) -> None:
+    """Airflow's account is used through a token in a kubeconfig, the jobs' has no rights: no pod
+    running as either needs the API token Kubernetes would mount."""
+    accounts = {
+        document["metadata"]["name"]: document.get("automountServiceAccountToken")
+        for _, document in kubernetes_documents(env_example)
+        if document["kind"] == "ServiceAccount"
+    }
+    assert accounts == {"airflow-jobs": False, "job": False}
+
+
+def test_in_cluster_binding_covers_every_component_that_creates_or_watches_pods(
+    env_example: dict[str, str],
+) -> None:
+    """Workers run tasks, the scheduler too with the LocalExecutor, the triggerer watches the pods
+    of deferred tasks, the API server runs the preflight: the Helm chart's accounts of each."""
+    bindings = [
+        document
+        for _, document in kubernetes_documents(env_example)
+        if document["kind"] == "RoleBinding"
+        and any(subject.get("namespace") != "jobs" for subject in document["subjects"])
+    ]
+    assert len(bindings) == 1
+    assert bindings[0]["roleRef"]["name"] == _role(env_example)["metadata"]["name"]
+    assert sorted(subject["name"] for subject in bindings[0]["subjects"]) == [
+        "airflow-api-server",
+        "airflow-scheduler",
+        "airflow-triggerer",
+        "airflow-worker",
+    ]
 
 
 def _role(env_example: dict[str, str]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from airflow_jobs_provider.deployments import store as store_module
 from airflow_jobs_provider.deployments.secrets import InMemorySecretSink, secret_variable_key
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
 from airflow_jobs_provider.deployments.store import (
@@ -386,6 +387,70 @@ def test_a_crash_before_the_rename_keeps_the_old_file(
 
     monkeypatch.setattr(os, "replace", real_replace)
     assert store.update(NAME, make_spec(args=["new"]), "bob", expected_revision=1).revision == 2
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, not even ``except Exception``."""
+
+
+class _KilledWhileDeletingSecrets(InMemorySecretSink):
+    def __init__(self) -> None:
+        super().__init__()
+        self.killed = False
+
+    def delete(self, key: str) -> None:
+        if not self.killed:
+            self.killed = True
+            raise _Killed
+        super().delete(key)
+
+
+def test_a_delete_killed_after_it_happened_is_finished_by_the_next_writer(
+    tmp_path: Path, make_spec: MakeSpec
+) -> None:
+    sink = _KilledWhileDeletingSecrets()
+    store = SpecStore(tmp_path, secrets=sink, policy=POLICY)
+    store.create(_with_secret(make_spec), "alice")
+    with pytest.raises(_Killed):
+        store.delete(NAME, "bob")
+
+    # The deletion happened: the spec file's place holds its record, the secret is still there.
+    assert yaml.safe_load((tmp_path / f"{NAME}.yaml").read_text())["action"] == "delete"
+    assert sink.values == {secret_variable_key(NAME, ".pgpass"): SECRET}
+    assert store.list() == []
+    with pytest.raises(NotFoundError):
+        store.get(NAME)
+    assert [(h.revision, h.action, h.deployed_by) for h in store.history(NAME)] == [
+        (1, "create", "alice"),
+        (2, "delete", "bob"),
+    ]
+
+    # Any next write of the name ends that delete first.
+    with pytest.raises(NotFoundError):
+        store.update(NAME, make_spec(), "carol", expected_revision=1)
+    assert sink.values == {}
+    assert not (tmp_path / f"{NAME}.yaml").exists()
+    assert sorted(path.name for path in (tmp_path / ".history" / NAME).iterdir()) == ["1.yaml", "2.yaml"]
+    assert store.create(make_spec(), "carol").revision == 3
+    assert [h.action for h in store.history(NAME)] == ["create", "delete", "create"]
+
+
+def test_a_history_read_during_a_delete_shows_the_deployment_deployed_or_deleted(
+    store: SpecStore, make_spec: MakeSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.create(make_spec(), "alice")
+    store.update(NAME, make_spec(args=["x"]), "alice", expected_revision=1)
+    writer = SpecStore(store.folder, secrets=InMemorySecretSink(), policy=POLICY)
+    real_read = store_module._read_revision
+
+    def read_while_deleting(path: Path) -> Any:
+        if writer.list():  # the first file the reader reads: the delete runs just before
+            writer.delete(NAME, "bob")
+        return real_read(path)
+
+    monkeypatch.setattr(store_module, "_read_revision", read_while_deleting)
+    history = store.history(NAME)
+    assert [(h.revision, h.action) for h in history] == [(1, "create"), (2, "update"), (3, "delete")]
 
 
 def test_leftovers_of_a_crashed_writer_are_ignored_then_removed(

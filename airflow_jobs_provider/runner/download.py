@@ -97,7 +97,9 @@ def download(
                     shown if exc.geturl() == url else f"{shown} (redirected to {display_url(exc.geturl())})"
                 )
                 hint = _hint(exc.code, exc.geturl(), connection)
-                raise DownloadError(f"download of {where} refused: HTTP {exc.code} {exc.reason}: {hint}") from None
+                raise DownloadError(
+                    f"download of {where} refused: HTTP {exc.code} {exc.reason}: {hint}"
+                ) from None
             problem = f"HTTP {exc.code} {exc.reason}"
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, ssl.SSLCertVerificationError):

@@ -73,8 +73,14 @@ def test_plan_round_trips_through_json() -> None:
         ({"assets": [{"url": "u", "file_name": "x.py"}], "timeout_seconds": 0}, "positive number"),
         ({"assets": [{"url": "u", "file_name": "x.py", "password": "p"}]}, "not valid"),
         ({"assets": [{"url": "u", "file_name": "x.py"}], "credential_origin": "nexus"}, "credential_origin"),
-        ({"assets": [{"url": "u", "file_name": "x.py"}], "credential_origin": "ftp://n"}, "credential_origin"),
-        ({"assets": [{"url": "u", "file_name": "x.py"}], "credential_origin": "https://n:x"}, "credential_origin"),
+        (
+            {"assets": [{"url": "u", "file_name": "x.py"}], "credential_origin": "ftp://n"},
+            "credential_origin",
+        ),
+        (
+            {"assets": [{"url": "u", "file_name": "x.py"}], "credential_origin": "https://n:x"},
+            "credential_origin",
+        ),
     ],
 )
 def test_bad_plans_are_refused(raw: dict[str, object], problem: str) -> None:

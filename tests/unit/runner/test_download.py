@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -72,6 +73,39 @@ def test_basic_auth_from_the_environment(tmp_path: Path, nexus: FakeNexus) -> No
     assert job_outputs(result)[0]["argv"] == ["ok"]
     assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", USER, True, 200)]
     assert PASSWORD not in result.stderr + result.stdout
+
+
+def test_basic_auth_from_standard_input(tmp_path: Path, nexus: FakeNexus) -> None:
+    """The local operator's way: nothing the job can read later (environment, disk) holds them."""
+    login = json.dumps({"username": USER, "password": PASSWORD})
+
+    result = run_runner(
+        "fetch",
+        "--workspace",
+        str(tmp_path / "ws"),
+        "--plan",
+        plan_json([_asset(nexus)], credential_origin=nexus.base_url),
+        "--credentials-stdin",
+        stdin=login,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", USER, True, 200)]
+
+
+@pytest.mark.parametrize("login", ["", "{}", '{"username": "", "password": "x"}', '["u", "p"]'])
+def test_bad_credentials_on_standard_input_are_a_usage_error(
+    tmp_path: Path, nexus: FakeNexus, login: str
+) -> None:
+    plan = plan_json([_asset(nexus)], credential_origin=nexus.base_url)
+
+    result = run_runner(
+        "fetch", "--workspace", str(tmp_path), "--plan", plan, "--credentials-stdin", stdin=login
+    )
+
+    assert result.returncode == errors.USAGE
+    assert "the credentials on standard input" in result.stderr
+    assert nexus.requests == []
 
 
 def test_basic_auth_from_a_mounted_secret_folder(tmp_path: Path, nexus: FakeNexus) -> None:

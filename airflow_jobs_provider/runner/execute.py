@@ -111,8 +111,8 @@ def _wait(process: subprocess.Popen[bytes], asset: str, grace_seconds: float, st
         except subprocess.TimeoutExpired:
             pass
         if stop.signum is not None and time.monotonic() >= stop.received_at + grace_seconds:
-            say(f"{asset} still runs {grace_seconds:g}s after {signal_name(stop.signum)}; killing it")
-            signal_group(process.pid, signal.SIGKILL)
+            signal_group(process.pid, signal.SIGKILL)  # before anything that could fail
+            say(f"{asset} still ran {grace_seconds:g}s after {signal_name(stop.signum)}; killed it")
             return process.wait()
 
 
@@ -121,8 +121,8 @@ def _end_group(group: int, asset: str, grace_seconds: float, stop: StopSignals) 
     if not _group_alive(group):
         return
     if stop.signum is None:
-        say(f"{asset} left processes running in its process group; stopping them")
         signal_group(group, signal.SIGTERM)
+        say(f"{asset} left processes running in its process group; stopping them")
         deadline = time.monotonic() + grace_seconds
     else:
         deadline = stop.received_at + grace_seconds

@@ -73,6 +73,11 @@ def default_init_image() -> str:
     return f"apache/airflow:slim-{airflow_version}-python{sys.version_info.major}.{sys.version_info.minor}"
 
 
+def max_unpacked_bytes() -> int:
+    """The zip-bomb limit, for local runs (pods read it through ``PodDefaults``)."""
+    return int(_get("max_unpacked_bytes"))
+
+
 def nexus_conn_id() -> str:
     return _get("nexus_conn_id")
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from airflow.sdk.exceptions import AirflowTaskTimeout
 
+from airflow_jobs_provider.artifacts.nexus import NexusSource
 from airflow_jobs_provider.artifacts.reference import ArtifactRef, ResolvedArtifact
 from airflow_jobs_provider.artifacts.registry import get_artifact_source
 from airflow_jobs_provider.artifacts.source import ArtifactSource
@@ -71,7 +72,8 @@ def resolve_for_run(
 
 
 def fetch_plan(resolved: ResolvedArtifact, source: ArtifactSource) -> FetchPlan:
-    """The runner's instructions: where each asset is and which checksum it must have."""
+    """The runner's instructions: where each asset is, which checksum it must have, and the
+    one server the repository's credentials may be sent to."""
     access = source.download_access()
     return FetchPlan(
         assets=[
@@ -83,7 +85,16 @@ def fetch_plan(resolved: ResolvedArtifact, source: ArtifactSource) -> FetchPlan:
         verify_tls=access.verify_tls,
         ca_bundle=access.ca_bundle,
         timeout_seconds=access.timeout_seconds,
+        credential_origin=credential_origin(source),
     )
+
+
+def credential_origin(source: ArtifactSource) -> str | None:
+    """The Nexus connection's own URL: an asset's download URL comes from Nexus's answers
+    (its configured base URL, a proxy's rewrite), so it does not decide where the password goes."""
+    if isinstance(source, NexusSource):
+        return source.hook.settings.base_url
+    return None
 
 
 @contextmanager

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,16 +32,14 @@ from airflow_jobs_provider.operators.config_contents import (
     write_config_folder,
 )
 from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
+from airflow_jobs_provider.operators.local_runner import LocalRunner
 from airflow_jobs_provider.operators.pod_options import InlineConfigFile
-from airflow_jobs_provider.runner.report import TERMINATION_LOG_ENV
+from airflow_jobs_provider.runner.settings import GRACE_SECONDS_ENV
+from airflow_jobs_provider.runner.unpack import MAX_UNPACKED_BYTES_ENV
+from airflow_jobs_provider.settings import max_unpacked_bytes
 
-# The worker's own environment holds Airflow's secrets (database URL, fernet key,
-# connections); a job gets only these from it.
-INHERITED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "LOGNAME", "JAVA_HOME")
 # Where the config files go, inside the workspace (removed with it after the run).
 CONFIG_FOLDER = "config"
-# Where the runner writes why it failed (a download, a checksum, the job's exit), as in a pod.
-TERMINATION_LOG_FILE = "termination-log"
 # The runner writes one line of at most 4000 characters; the job could write more there.
 _TERMINATION_LOG_LIMIT = 8192
 
@@ -92,41 +90,50 @@ class NexusLocalOperator(BaseOperator):
         )
         plan = fetch_plan(resolved, source)
         access = source.download_access()
-        env = {name: os.environ[name] for name in INHERITED_ENV if name in os.environ}
-        env.update(self.job_env)
-        env.update(run_context_env(context, resolved))
-        env["JOB_RUNNER_GRACE_SECONDS"] = str(self.kill_grace_seconds)
-        if access.username is not None:
-            env["JOB_RUNNER_USERNAME"] = access.username
-            env["JOB_RUNNER_PASSWORD"] = access.password or ""
+        job_env = {**self.job_env, **run_context_env(context, resolved)}
         with tempfile.TemporaryDirectory(prefix="job-orchestrator-") as workspace:
+            runner = LocalRunner.install(Path(workspace))
             if self.config_files:
-                config_folder = Path(workspace) / CONFIG_FOLDER
+                config_folder = runner.workspace / CONFIG_FOLDER
                 write_config_folder(config_folder, read_config_contents(self.config_files))
-                env[CONFIG_DIR_ENV] = str(config_folder)
-            termination_log = Path(workspace) / TERMINATION_LOG_FILE
-            env[TERMINATION_LOG_ENV] = str(termination_log)
-            command = [sys.executable, "-m", "airflow_jobs_provider.runner", "run", "--workspace", workspace]
-            command += ["--plan", plan.to_json(), "--", *self.job_args]
+                job_env[CONFIG_DIR_ENV] = str(config_folder)
+            # Two processes, as in a pod: the one holding the credentials ends before the job starts.
+            fetch = runner.command("fetch", "--plan", plan.to_json())
+            login = None
+            if access.username is not None:
+                fetch.append("--credentials-stdin")
+                login = json.dumps({"username": access.username, "password": access.password or ""})
+            fetch_env = runner.env({MAX_UNPACKED_BYTES_ENV: str(max_unpacked_bytes())})
             with timeout_reason(context, self.execution_timeout):
-                exit_code = self._run(command, env=env, cwd=workspace)
-            runner_says = _read_termination_log(termination_log) if exit_code != 0 else ""
+                exit_code = self._run(fetch, env=fetch_env, cwd=workspace, stdin=login)
+                if exit_code == 0:
+                    job_env_file = str(runner.write_job_env(job_env))
+                    command = runner.command("exec", "--job-env-file", job_env_file, "--", *self.job_args)
+                    exec_env = runner.env({GRACE_SECONDS_ENV: str(self.kill_grace_seconds)})
+                    exit_code = self._run(command, env=exec_env, cwd=workspace)
+            runner_says = _read_termination_log(runner.termination_log) if exit_code != 0 else ""
         if exit_code != 0:
             reason = _failure_reason(exit_code, runner_says)
             context["ti"].xcom_push(key=XCOM_FAILURE_KEY, value=reason)
             raise AirflowException(f"{resolved.ref.coordinates} ({resolved.version}) failed: {reason}")
         return exit_code
 
-    def _run(self, command: list[str], *, env: dict[str, str], cwd: str) -> int:
+    def _run(self, command: list[str], *, env: dict[str, str], cwd: str, stdin: str | None = None) -> int:
+        """One runner process, its output into the task log; ``stdin`` is written to it, then closed."""
         self._process = subprocess.Popen(
             command,
             env=env,
             cwd=cwd,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
+            if stdin is not None:
+                assert self._process.stdin is not None
+                with contextlib.suppress(BrokenPipeError), self._process.stdin:
+                    self._process.stdin.write(stdin.encode())
             assert self._process.stdout is not None
             for raw_line in iter(self._process.stdout.readline, b""):
                 self.log.info("%s", raw_line.decode("utf-8", errors="replace").rstrip("\n"))

@@ -1,7 +1,8 @@
-"""The command line: ``fetch``, ``exec``, and ``run`` (fetch then exec, for local runs).
+"""The command line: ``fetch``, ``exec``, and ``run`` (fetch then exec in one process).
 
 Everything after ``--`` goes to the job unchanged, so no job argument is ever read as one
-of the runner's options. Credentials are never options: see ``credentials``.
+of the runner's options. Credentials are never options: see ``credentials``. The job's own
+variables come in a file (``--job-env-file``), never as the runner's environment.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import sys
 from collections.abc import Mapping
 from typing import NoReturn
 
-from .credentials import load_credentials
+from .credentials import Credentials, load_credentials, read_credentials
 from .errors import SYSTEM_ERROR, RunnerError, UsageError
 from .execute import run_jobs
 from .fetch import fetch
+from .job_env import read_job_env_file
 from .launch import read_launch
 from .plan import FetchPlan, PlanError
 from .report import TERMINATION_LOG_ENV, say, write_termination_log
@@ -37,10 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="job-runner", description="Fetch a build artifact and run it.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    for name, summary, fetches in (
-        ("fetch", "download, verify and unpack the plan's assets into the workspace", True),
-        ("exec", "run what fetch prepared, with the arguments after --", False),
-        ("run", "fetch, then exec", True),
+    for name, summary, fetches, executes in (
+        ("fetch", "download, verify and unpack the plan's assets into the workspace", True, False),
+        ("exec", "run what fetch prepared, with the arguments after --", False, True),
+        ("run", "fetch, then exec", True, True),
     ):
         command = commands.add_parser(name, help=summary, description=summary)
         command.add_argument("--workspace", required=True, help="folder shared by fetch and exec")
@@ -48,7 +50,17 @@ def _parser() -> argparse.ArgumentParser:
             source = command.add_mutually_exclusive_group()
             source.add_argument("--plan", help=f"the fetch plan as JSON (default: ${PLAN_ENV})")
             source.add_argument("--plan-file", help="a file holding the fetch plan")
-            command.add_argument("--credentials-dir", help="folder with files 'username' and 'password'")
+            login = command.add_mutually_exclusive_group()
+            login.add_argument("--credentials-dir", help="folder with files 'username' and 'password'")
+            login.add_argument(
+                "--credentials-stdin",
+                action="store_true",
+                help='read {"username": ..., "password": ...} from standard input',
+            )
+        if executes:
+            command.add_argument(
+                "--job-env-file", help="JSON object of environment variables for the job only"
+            )
     return parser
 
 
@@ -88,15 +100,20 @@ def _dispatch(
         raise UsageError("fetch takes no job arguments; give them to exec")
     if parsed.command in ("fetch", "run"):
         plan = _load_plan(parsed, environ)
-        credentials = load_credentials(environ, parsed.credentials_dir)
+        if parsed.credentials_stdin:
+            credentials: Credentials | None = read_credentials(sys.stdin)
+        else:
+            credentials = load_credentials(environ, parsed.credentials_dir)
         fetch(plan, workspace, credentials, settings.limits)
     if parsed.command in ("exec", "run"):
         entries = read_launch(workspace.launch_file)
+        job_env = read_job_env_file(parsed.job_env_file) if parsed.job_env_file else {}
         run_jobs(
             workspace,
             entries,
             job_args=job_args,
             environ=environ,
+            job_env=job_env,
             grace_seconds=settings.grace_seconds,
             stop=stop,
         )

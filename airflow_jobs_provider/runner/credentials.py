@@ -1,15 +1,19 @@
 """Where the runner finds the repository's username and password: never on its command line.
 
-Command lines show in ``ps`` and pod specs, so credentials come from the environment or from
-files in a folder (a mounted Kubernetes Secret with keys ``username`` and ``password``).
+Command lines show in ``ps`` and pod specs, so credentials come from the environment, from
+files in a folder (a mounted Kubernetes Secret with keys ``username`` and ``password``), or
+from standard input as JSON (the local operator's pipe: nothing a later process can read from
+``/proc/<pid>/environ`` or from disk).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from .errors import UsageError
 
@@ -40,6 +44,18 @@ def load_credentials(environ: Mapping[str, str], credentials_dir: str | None) ->
     if not username:
         return None
     return Credentials(username, environ.get(PASSWORD_ENV, ""))
+
+
+def read_credentials(stream: TextIO) -> Credentials:
+    """``{"username": ..., "password": ...}`` from ``stream`` (the runner's stdin)."""
+    try:
+        document = json.loads(stream.read())
+        username, password = document["username"], document["password"]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise UsageError(f"the credentials on standard input are not valid: {type(exc).__name__}") from None
+    if not isinstance(username, str) or not username or not isinstance(password, str):
+        raise UsageError("the credentials on standard input need a username and a password, as strings")
+    return Credentials(username, password)
 
 
 def _read_secret(folder: str, key: str) -> str | None:

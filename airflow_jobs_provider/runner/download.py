@@ -2,8 +2,9 @@
 
 Memory stays constant whatever the file's size. Only passing trouble is retried (5xx
 answers, refused or dropped connections, timeouts); an answer such as 401 or 404 will not
-change, so it fails at once. Basic auth goes only to the asset's own scheme, host and port:
-Nexus answers downloads with redirects, and a redirect elsewhere must not get the password.
+change, so it fails at once. Basic auth goes only to the plan's ``credential_origin`` (scheme,
+host and port): not to an asset URL naming another server, not to a redirect elsewhere (Nexus
+answers downloads with redirects), not over plain http when the origin is https.
 """
 
 from __future__ import annotations
@@ -34,12 +35,21 @@ _HINTS = {
 
 @dataclass(frozen=True)
 class Connection:
-    """How to reach the server: TLS checks, timeout, and who to log in as."""
+    """How to reach the server: TLS checks, timeout, and who to log in as where."""
 
     credentials: Credentials | None = None
     verify_tls: bool = True
     ca_bundle: str | None = None
     timeout_seconds: float = 60.0
+    credential_origin: str | None = None
+
+    def authorization_for(self, url: str) -> str | None:
+        """The ``Authorization`` value for ``url``: only on the credential origin itself."""
+        if self.credentials is None or self.credential_origin is None:
+            return None
+        if _origin(url) != _origin(self.credential_origin):
+            return None
+        return self.credentials.authorization
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ def download(
         return _copy_local(url, destination, algorithm)
     if scheme not in ("http", "https"):
         raise DownloadError(f"cannot download {display_url(url)}: only http, https and file URLs work")
-    opener = _opener(url, connection)
+    opener = _opener(connection)
     shown = display_url(url)
     problem = ""
     for attempt in range(1, retry.attempts + 1):
@@ -86,7 +96,10 @@ def download(
                 where = (
                     shown if exc.geturl() == url else f"{shown} (redirected to {display_url(exc.geturl())})"
                 )
-                raise DownloadError(_refusal(where, exc.code, exc.reason, connection)) from None
+                hint = _hint(exc.code, exc.geturl(), connection)
+                raise DownloadError(
+                    f"download of {where} refused: HTTP {exc.code} {exc.reason}: {hint}"
+                ) from None
             problem = f"HTTP {exc.code} {exc.reason}"
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, ssl.SSLCertVerificationError):
@@ -104,11 +117,13 @@ def download(
     raise DownloadError(f"download of {shown} failed after {retry.attempts} tries: {problem}")
 
 
-def _refusal(where: str, status: int, reason: str, connection: Connection) -> str:
-    hint = _HINTS.get(status, "the server refused the request")
+def _hint(status: int, url: str, connection: Connection) -> str:
     if status == 401 and connection.credentials is None:
-        hint = "no credentials were given (JOB_RUNNER_USERNAME/JOB_RUNNER_PASSWORD or --credentials-dir)"
-    return f"download of {where} refused: HTTP {status} {reason}: {hint}"
+        return "no credentials were given (JOB_RUNNER_USERNAME/JOB_RUNNER_PASSWORD or --credentials-dir)"
+    if status == 401 and connection.authorization_for(url) is None:
+        origin = connection.credential_origin or "no server (the plan names no credential_origin)"
+        return f"the credentials are sent only to {origin}, and this URL is elsewhere"
+    return _HINTS.get(status, "the server refused the request")
 
 
 def _save(response: http.client.HTTPResponse, destination: Path, algorithm: str) -> str:
@@ -164,20 +179,20 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return scheme, (parts.hostname or "").lower(), port
 
 
-class _SameOriginAuth(urllib.request.BaseHandler):
-    """Adds basic auth to requests for one origin only, redirected ones included.
+class _CredentialOriginAuth(urllib.request.BaseHandler):
+    """Adds basic auth to requests for the credential origin only, redirected ones included.
 
     The header is "unredirected", so urllib does not copy it onto a redirect; this handler
     sees every request, the redirected ones too, and adds it back when the origin matches.
     """
 
-    def __init__(self, url: str, credentials: Credentials) -> None:
-        self._origin = _origin(url)
-        self._authorization = credentials.authorization
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
 
     def http_request(self, request: urllib.request.Request) -> urllib.request.Request:
-        if _origin(request.full_url) == self._origin:
-            request.add_unredirected_header("Authorization", self._authorization)
+        authorization = self._connection.authorization_for(request.full_url)
+        if authorization is not None:
+            request.add_unredirected_header("Authorization", authorization)
         return request
 
     https_request = http_request
@@ -196,23 +211,29 @@ def _tls_context(connection: Connection) -> ssl.SSLContext:
         raise UsageError(f"cannot load the CA bundle {connection.ca_bundle!r}: {exc}") from None
 
 
-class _DeferredTLSHandler(urllib.request.HTTPSHandler):
-    """Builds the TLS context at the first https request: loading the CA store takes tens of
-    milliseconds that a plain http download, which may still be redirected to https, never needs."""
+class _DeferredTLSHandler(urllib.request.AbstractHTTPHandler):
+    """HTTPS with our TLS context, built at the first https request.
 
-    _context: ssl.SSLContext | None
+    Loading the CA store takes tens of milliseconds that a plain http download, which may
+    still be redirected to https, never needs. The context is handed to each connection
+    explicitly: from Python 3.12 ``HTTPSHandler`` makes a default context of its own when
+    built, so one swapped in later (``ca_bundle``, ``verify_tls``) would never be used.
+    """
 
     def __init__(self, connection: Connection) -> None:
         super().__init__()
         self._connection = connection
+        self._tls: ssl.SSLContext | None = None
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        if self._context is None:
-            self._context = _tls_context(self._connection)
-        return super().https_open(req)
+        if self._tls is None:
+            self._tls = _tls_context(self._connection)
+        return self.do_open(http.client.HTTPSConnection, req, context=self._tls)
+
+    https_request = urllib.request.AbstractHTTPHandler.do_request_
 
 
-def _opener(url: str, connection: Connection) -> urllib.request.OpenerDirector:
+def _opener(connection: Connection) -> urllib.request.OpenerDirector:
     """HTTP(S) only: no FTP, file or data handler that a redirect could reach."""
     opener = urllib.request.OpenerDirector()
     handlers: list[urllib.request.BaseHandler] = [
@@ -223,9 +244,8 @@ def _opener(url: str, connection: Connection) -> urllib.request.OpenerDirector:
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPRedirectHandler(),
         urllib.request.HTTPErrorProcessor(),
+        _CredentialOriginAuth(connection),
     ]
-    if connection.credentials is not None:
-        handlers.append(_SameOriginAuth(url, connection.credentials))
     for handler in handlers:
         opener.add_handler(handler)
     return opener

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .credentials import PASSWORD_ENV, USERNAME_ENV
 from .detect import CURRENT_PYTHON
 from .errors import (
     SIGNAL_BASE,
@@ -28,13 +27,12 @@ from .errors import (
     TerminatedError,
     signal_name,
 )
+from .job_env import job_environment
 from .launch import LaunchEntry
 from .report import say
 from .stopping import StopSignals, signal_group
 from .workspace import Workspace
 
-# The repository's credentials are the runner's, not the job's.
-_PRIVATE_ENV = frozenset({USERNAME_ENV, PASSWORD_ENV})
 _POLL_SECONDS = 0.05
 
 
@@ -45,23 +43,18 @@ class _Command:
     cwd: Path
 
 
-def job_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    env = {name: value for name, value in environ.items() if name not in _PRIVATE_ENV}
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
 def run_jobs(
     workspace: Workspace,
     entries: list[LaunchEntry],
     *,
     job_args: list[str],
     environ: Mapping[str, str],
+    job_env: Mapping[str, str],
     grace_seconds: float,
     stop: StopSignals,
 ) -> None:
     """Run every job or raise the first failure; interpreters are checked before any starts."""
-    env = job_environment(environ)
+    env = job_environment(environ, job_env)
     commands = [_command(workspace, entry, job_args, env) for entry in entries]
     with stop.supervising():
         for position, command in enumerate(commands, start=1):
@@ -118,8 +111,8 @@ def _wait(process: subprocess.Popen[bytes], asset: str, grace_seconds: float, st
         except subprocess.TimeoutExpired:
             pass
         if stop.signum is not None and time.monotonic() >= stop.received_at + grace_seconds:
-            say(f"{asset} still runs {grace_seconds:g}s after {signal_name(stop.signum)}; killing it")
-            signal_group(process.pid, signal.SIGKILL)
+            signal_group(process.pid, signal.SIGKILL)  # before anything that could fail
+            say(f"{asset} still ran {grace_seconds:g}s after {signal_name(stop.signum)}; killed it")
             return process.wait()
 
 
@@ -128,8 +121,8 @@ def _end_group(group: int, asset: str, grace_seconds: float, stop: StopSignals) 
     if not _group_alive(group):
         return
     if stop.signum is None:
-        say(f"{asset} left processes running in its process group; stopping them")
         signal_group(group, signal.SIGTERM)
+        say(f"{asset} left processes running in its process group; stopping them")
         deadline = time.monotonic() + grace_seconds
     else:
         deadline = stop.received_at + grace_seconds

@@ -37,7 +37,11 @@ def fetch(
     with contextlib.suppress(FileNotFoundError):
         workspace.launch_file.unlink()  # a failed fetch must not leave an older run to exec
     workspace.assets_dir.mkdir(parents=True, exist_ok=True)
-    connection = Connection(credentials, plan.verify_tls, plan.ca_bundle, plan.timeout_seconds)
+    connection = Connection(
+        credentials, plan.verify_tls, plan.ca_bundle, plan.timeout_seconds, plan.credential_origin
+    )
+    if credentials is not None and plan.credential_origin is None:
+        warn("the plan names no credential_origin, so the credentials are sent to no server")
     entries = []
     for index, asset in enumerate(plan.assets, start=1):
         path = _download_verified(asset, workspace.assets_dir, connection, retry)

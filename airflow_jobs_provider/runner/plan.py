@@ -1,7 +1,9 @@
 """The fetch plan: the only thing operators tell the runner about an artifact.
 
 It is plain data (URLs, file names, checksums), carried as JSON. Credentials are never part
-of it: the runner reads them from its environment or a mounted secret folder.
+of it: the runner reads them from its environment, a mounted secret folder or its stdin. The
+plan says where they may go (``credential_origin``, the repository's scheme, host and port),
+so a URL or a redirect naming another server never gets them.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
 
 _HEX_LENGTHS = {"sha256": 64, "sha1": 40}
 _HEX = re.compile(r"[0-9a-fA-F]+")
@@ -45,6 +48,8 @@ class FetchPlan:
     verify_tls: bool = True
     ca_bundle: str | None = None
     timeout_seconds: float = 60.0
+    # The only origin the credentials are sent to; none means they are sent nowhere.
+    credential_origin: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -68,6 +73,7 @@ def _check_plan(plan: FetchPlan) -> None:
         raise PlanError("verify_tls must be true or false")
     if plan.ca_bundle is not None and not isinstance(plan.ca_bundle, str):
         raise PlanError("ca_bundle must be a path or null")
+    _check_origin(plan.credential_origin)
     timeout = plan.timeout_seconds
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise PlanError(f"timeout_seconds must be a positive number, not {timeout!r}")
@@ -81,6 +87,21 @@ def _check_plan(plan: FetchPlan) -> None:
         seen.add(asset.file_name)
         for algorithm, length in _HEX_LENGTHS.items():
             _check_digest(asset.file_name, algorithm, getattr(asset, algorithm), length)
+
+
+def _check_origin(origin: object) -> None:
+    if origin is None:
+        return
+    problem = f"credential_origin must be an http(s) URL naming a host, or null, not {origin!r}"
+    if not isinstance(origin, str):
+        raise PlanError(problem)
+    parts = urlsplit(origin)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise PlanError(problem) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PlanError(problem)
 
 
 def _check_file_name(name: object) -> None:

@@ -11,9 +11,16 @@ _TERMINATION_LOG_LIMIT = 4000
 
 
 def say(message: str) -> None:
-    """One prefixed line on stderr, flushed at once so it lands between the job's lines."""
-    sys.stderr.write(f"{PREFIX} {message}\n")
-    sys.stderr.flush()
+    """One prefixed line on stderr, flushed at once so it lands between the job's lines.
+
+    A log nobody reads any more (the reader died, the pipe closed) must not stop the runner
+    from stopping its job or writing the termination log, so write errors are dropped.
+    """
+    try:
+        sys.stderr.write(f"{PREFIX} {message}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
 
 
 def warn(message: str) -> None:

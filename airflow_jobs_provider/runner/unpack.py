@@ -33,7 +33,29 @@ _MAX_LINK_TARGET_BYTES = 4096
 _CHUNK_BYTES = 1 << 16
 _DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 _SEPARATORS = re.compile(r"[\\/]")
-_UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
+
+
+def _lzma_errors() -> tuple[type[Exception], ...]:
+    """A Python built without liblzma has no lzma module; zipfile then raises RuntimeError."""
+    try:
+        import lzma
+    except ImportError:
+        return ()
+    return (lzma.LZMAError,)
+
+
+# What reading a damaged or unsupported entry raises: bzip2 raises OSError ("Invalid data
+# stream"), LZMA its own error, a name flagged UTF-8 that is not UnicodeDecodeError.
+_UNPACK_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    UnicodeDecodeError,
+    OSError,
+    *_lzma_errors(),
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,8 @@ class _Extraction:
             archive = zipfile.ZipFile(archive_path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise self.refuse(f"it is not a readable zip ({exc})") from None
+        except UnicodeDecodeError as exc:
+            raise self.refuse(f"an entry's name is flagged UTF-8 but is not ({exc.reason})") from None
         with archive:
             entries = archive.infolist()
             self._check_declared(entries)
@@ -185,7 +209,11 @@ class _Extraction:
             os.fchmod(out.fileno(), _mode(info, 0o644) | stat.S_IRUSR | stat.S_IWUSR)
 
     def _copy(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: BinaryIO) -> None:
-        """Copy one entry counting the real bytes, whatever its header claims."""
+        """Copy one entry counting the real bytes, whatever its header claims.
+
+        Reading and writing fail apart: a damaged entry is the archive's fault (bzip2 says so
+        with an OSError), a full disk is not.
+        """
         produced = 0
         try:
             with archive.open(info) as source:
@@ -198,11 +226,14 @@ class _Extraction:
                     if self.written > self.limits.max_unpacked_bytes:
                         raise self.refuse(self._too_big("holds more than that"))
                     self._check_ratio(info, produced)
-                    out.write(chunk)
+                    try:
+                        out.write(chunk)
+                    except OSError as exc:
+                        raise self.refuse(
+                            f"cannot write entry {info.filename!r}: {exc.strerror or exc}"
+                        ) from None
         except _UNPACK_ERRORS as exc:
-            raise self.refuse(f"entry {info.filename!r} is damaged or unsupported: {exc}") from None
-        except OSError as exc:
-            raise self.refuse(f"cannot write entry {info.filename!r}: {exc.strerror}") from None
+            raise self.refuse(f"entry {info.filename!r} is damaged or unsupported: {_problem(exc)}") from None
 
     def _link(
         self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, parts: list[str]
@@ -217,7 +248,7 @@ class _Extraction:
         except UnicodeDecodeError:
             raise self.refuse(f"symlink entry {name!r} has a target that is not UTF-8") from None
         except _UNPACK_ERRORS as exc:
-            raise self.refuse(f"entry {name!r} is damaged or unsupported: {exc}") from None
+            raise self.refuse(f"entry {name!r} is damaged or unsupported: {_problem(exc)}") from None
         if not target or "\x00" in target or target.startswith(("/", "\\")) or _DRIVE_LETTER.match(target):
             raise self.refuse(f"symlink entry {name!r} points to {target!r}, not a relative path")
         path = self._target(name, parts)
@@ -232,6 +263,11 @@ class _Extraction:
         resolved = os.path.realpath(os.path.join(os.path.dirname(path), target))
         if not is_inside(resolved, self.root):
             raise self.refuse(f"symlink entry {name!r} points to {target!r}, outside the extraction folder")
+
+
+def _problem(error: Exception) -> str:
+    """What went wrong, in words: some errors (bzip2's OSError) say nothing in ``strerror``."""
+    return str(error) or type(error).__name__
 
 
 def _mode(info: zipfile.ZipInfo, default: int) -> int:

@@ -100,6 +100,31 @@ print("job waits for its grandchild", grandchild.pid, flush=True)
 grandchild.wait()
 """
 
+# Reads the environment of every process it can (its parent runner's included) and its own,
+# and writes them all to $ENVIRON_DUMP for the test to search for a password.
+ENVIRON_PROBE_PY = """\
+import json, os
+environs = {}
+for pid in os.listdir("/proc"):
+    if pid.isdigit():
+        try:
+            with open("/proc/%s/environ" % pid, "rb") as environ:
+                environs[pid] = environ.read().decode("utf-8", "replace")
+        except OSError:
+            pass
+environs["self"] = json.dumps(dict(os.environ))
+with open(os.environ["ENVIRON_DUMP"], "w", encoding="utf-8") as dump:
+    json.dump({"parent": str(os.getppid()), "environs": environs}, dump)
+print("environ probe read", len(environs), "environments", flush=True)
+"""
+
+# A config file that, were it imported by the runner's Python, would record the command line.
+SITECUSTOMIZE_PY = """\
+import os, sys
+with open(os.environ["MARKER_FILE"], "a", encoding="utf-8") as marker:
+    marker.write(" ".join(sys.argv) + "\\n")
+"""
+
 FAILING_JOB_PY = """\
 import sys
 print("failing job: about to exit with code 3", flush=True)

@@ -4,15 +4,19 @@ One child Airflow process (``tests.dag_run_process``) runs a DAG with one task p
 seeded examples (``examples/seed.py``: Python, shell, Talend-style zip) and artifacts built
 here (a Python job, a shell job, a jar compiled with ``javac``) from the local source, and
 Python jobs from FakeNexus with basic auth. The worker has no locale variables, like a bare
-service, and its environment holds Airflow's secrets (the Nexus connection), which no job
-may see. Jobs report what they received as ``<MARKER> <json>`` lines of the task log.
+service; the Nexus connection comes from a secrets-backend file, so no process's environment
+holds its password unless the operator put it there. Jobs report what they received as
+``<MARKER> <json>`` lines of the task log.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,9 +33,11 @@ from tests.fakes.nexus import FakeNexus
 from tests.unit.operators.e2e_jobs import (
     ARG_HEX_JOB_JAVA,
     ARG_HEX_JOB_SH,
+    ENVIRON_PROBE_PY,
     FAILING_JOB_PY,
     HOSTILE_ARGS,
     PROCESS_GROUP_JOB_PY,
+    SITECUSTOMIZE_PY,
     argv_job,
     hex_args,
     job_nexus,
@@ -44,6 +50,7 @@ NEXUS_REPOSITORY = "jobs"
 NEXUS_USER = "ci-reader"
 NEXUS_PASSWORD = "nx-L0cal-Pa55-0815"
 TIMEOUT_SECONDS = 5
+MAX_UNPACKED_BYTES = 100_000  # [job_orchestrator] max_unpacked_bytes of this worker
 CLEAN_EXIT_SECONDS = 30  # how long the stopped processes may take to be gone, at most
 
 DAG_FILE = """
@@ -55,6 +62,7 @@ import pendulum
 from airflow.sdk import DAG
 
 from airflow_jobs_provider.operators.local import NexusLocalOperator
+from airflow_jobs_provider.operators.pod_options import InlineConfigFile
 
 params = json.loads(os.environ["LOX_PARAMS"])
 hostile = params["hostile_args"]
@@ -85,6 +93,15 @@ with DAG("nexus_local_e2e", schedule=None, start_date=pendulum.datetime(2024, 1,
     )
     job("nexus_latest", nexus_jobs, "argv-job", job_args=hostile, job_env={"ENV_DUMP": params["env_dump"]})
     job("nexus_checksum", nexus_jobs, "corrupt-job", version="1.0.0")
+    job("nexus_environ_probe", nexus_jobs, "environ-probe", job_env={"ENVIRON_DUMP": params["environ_dump"]})
+    isolated = job(
+        "local_env_isolation", local_jobs, "argv-job",
+        config_files=[InlineConfigFile(file_name="sitecustomize.py", content=params["sitecustomize"])],
+    )
+    # Set past the operator's checks, as a name its deny-list does not know would be.
+    isolated.job_env = {"PYTHONPATH": "config", "PYTHONSTARTUP": "config/sitecustomize.py",
+                        "MARKER_FILE": params["marker_file"]}
+    job("local_too_big", local_jobs, "big-zip")
 """
 
 
@@ -95,6 +112,8 @@ class Outcome:
     temp_dir: Path
     pid_dir: Path
     env_dump: Path
+    environ_dump: Path
+    marker_file: Path
 
 
 def _place(root: Path, name: str, version: str, file_name: str, data: bytes) -> None:
@@ -123,6 +142,16 @@ def _local_artifacts(root: Path, build: Path) -> None:
     _place(root, "arg-hex-jar", "1.0.0", "arg-hex-1.0.0.jar", _jar(build))
     _place(root, "failing-job", "1.0.0", "failing.py", FAILING_JOB_PY.encode())
     _place(root, "process-group-job", "1.0.0", "process-group.py", PROCESS_GROUP_JOB_PY.encode())
+    _place(root, "big-zip", "1.0.0", "big-zip-1.0.0.zip", _big_zip())
+
+
+def _big_zip() -> bytes:
+    """A zip that unpacks to more than MAX_UNPACKED_BYTES (a ratio far below the zip-bomb one)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("big/run.sh", "echo too big to run\n")
+        archive.writestr("big/data.bin", os.urandom(2 * MAX_UNPACKED_BYTES))
+    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +162,9 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     pid_dir.mkdir()
     _local_artifacts(artifacts, root / "build")
     nexus = job_nexus(NEXUS_REPOSITORY, GROUP, NEXUS_USER, NEXUS_PASSWORD)
+    nexus.add_component(
+        NEXUS_REPOSITORY, GROUP, "environ-probe", "1.0.0", {"environ-probe.py": ENVIRON_PROBE_PY.encode()}
+    )
     try:
         connection = {
             "conn_type": "nexus",
@@ -140,6 +172,8 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
             "login": NEXUS_USER,
             "password": NEXUS_PASSWORD,
         }
+        connections_file = root / "connections.json"
+        connections_file.write_text(json.dumps({"nexus_default": connection}), encoding="utf-8")
         params = {
             "hostile_args": HOSTILE_ARGS,
             "examples": ["local", EXAMPLES_REPOSITORY, EXAMPLES_GROUP],
@@ -147,16 +181,29 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
             "nexus_jobs": ["nexus", NEXUS_REPOSITORY, GROUP],
             "pid_dir": str(pid_dir),
             "env_dump": str(root / "env-dump.json"),
+            "environ_dump": str(root / "environ-dump.json"),
+            "marker_file": str(root / "sitecustomize-ran"),
+            "sitecustomize": SITECUSTOMIZE_PY,
             "timeout_seconds": TIMEOUT_SECONDS,
         }
         env = {
-            "AIRFLOW_CONN_NEXUS_DEFAULT": json.dumps(connection),
+            "AIRFLOW__SECRETS__BACKEND": "airflow.secrets.local_filesystem.LocalFilesystemBackend",
+            "AIRFLOW__SECRETS__BACKEND_KWARGS": json.dumps({"connections_file_path": str(connections_file)}),
             "AIRFLOW__JOB_ORCHESTRATOR__LOCAL_ARTIFACTS_ROOT": str(artifacts),
+            "AIRFLOW__JOB_ORCHESTRATOR__MAX_UNPACKED_BYTES": str(MAX_UNPACKED_BYTES),
             "TMPDIR": str(temp_dir),  # where the operator makes its workspaces
             "LOX_PARAMS": json.dumps(params),
         }
         run = run_dag_process(DAG_FILE, root=root, env=env, unset=("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE"))
-        yield Outcome(run, nexus, temp_dir, pid_dir, root / "env-dump.json")
+        yield Outcome(
+            run,
+            nexus,
+            temp_dir,
+            pid_dir,
+            root / "env-dump.json",
+            root / "environ-dump.json",
+            root / "sitecustomize-ran",
+        )
     finally:
         nexus.stop()
 
@@ -285,5 +332,38 @@ def test_workspaces_are_removed_after_every_run(outcome):
         cwd = Path(one_report(outcome.run.succeeded(task_id), "CWD"))
         assert cwd.is_relative_to(outcome.temp_dir), cwd
         assert not cwd.exists(), cwd
-    assert len(outcome.run.states) == 10
+    assert len(outcome.run.states) == 13
     assert not list(outcome.temp_dir.glob("job-orchestrator-*")), "no run, failed or timed out, leaves one"
+
+
+# -- what a job can reach -------------------------------------------------------------------------
+
+
+def test_no_process_a_job_can_read_holds_the_nexus_password(outcome):
+    """Fetch (with the credentials, on its stdin) ended before the job started; exec never had them."""
+    log = outcome.run.succeeded("nexus_environ_probe")
+    assert "[job-runner] environ-probe.py: sha256 verified" in log
+    dump = json.loads(outcome.environ_dump.read_text(encoding="utf-8"))
+    holders = [pid for pid, environ in dump["environs"].items() if NEXUS_PASSWORD in environ]
+    assert holders == []
+    runner_environ = dump["environs"][dump["parent"]]
+    assert "PATH=" in runner_environ, "the probe could read its parent runner's environment"
+    assert "ENVIRON_DUMP" not in runner_environ, "the job's variables are not the runner's"
+    downloads = [r for r in outcome.nexus.requests if r.path.endswith("/environ-probe.py")]
+    assert [(r.user, r.status) for r in downloads] == [(NEXUS_USER, 200)]
+
+
+def test_job_variables_reach_the_job_but_not_the_python_running_the_runner(outcome):
+    """PYTHONPATH=config and a config file sitecustomize.py would run inside the runner."""
+    log = outcome.run.succeeded("local_env_isolation")
+    names = one_report(log, "ENV-NAMES")
+    assert {"PYTHONPATH", "PYTHONSTARTUP", "MARKER_FILE", "JOB_CONFIG_DIR"} <= set(names), names
+    assert not outcome.marker_file.exists(), outcome.marker_file.read_text(encoding="utf-8")
+    assert "sitecustomize" not in log
+
+
+def test_max_unpacked_bytes_of_the_config_limits_local_runs(outcome):
+    log, reason = _failed(outcome, "local_too_big")
+    assert "big-zip-1.0.0.zip' refused: it declares" in reason, reason
+    assert f"more than the limit of {MAX_UNPACKED_BYTES}" in reason, reason
+    assert "too big to run" not in log

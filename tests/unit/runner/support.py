@@ -44,6 +44,8 @@ print(json.dumps({
     "unbuffered": os.environ.get("PYTHONUNBUFFERED"),
     "password": os.environ.get("JOB_RUNNER_PASSWORD"),
     "username": os.environ.get("JOB_RUNNER_USERNAME"),
+    "runner_names": sorted(name for name in os.environ if name.startswith("JOB_RUNNER_")),
+    "greeting": os.environ.get("GREETING"),
 }))
 """
 
@@ -97,11 +99,12 @@ def runner_command(*args: str) -> list[str]:
 
 
 def run_runner(
-    *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
+    *args: str, env: Mapping[str, str] | None = None, timeout: float = 120, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         runner_command(*args),
         env=runner_env(env),
+        input=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",

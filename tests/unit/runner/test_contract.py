@@ -54,6 +54,7 @@ def test_plan_round_trips_through_json() -> None:
         verify_tls=False,
         ca_bundle="/etc/ca.pem",
         timeout_seconds=5,
+        credential_origin="https://nexus:8443",
     )
 
     assert FetchPlan.from_json(plan.to_json()) == plan
@@ -71,6 +72,15 @@ def test_plan_round_trips_through_json() -> None:
         ({"assets": [{"url": "u", "file_name": "x.py", "sha1": "g" * 40}]}, "must be 40 hex digits"),
         ({"assets": [{"url": "u", "file_name": "x.py"}], "timeout_seconds": 0}, "positive number"),
         ({"assets": [{"url": "u", "file_name": "x.py", "password": "p"}]}, "not valid"),
+        ({"assets": [{"url": "u", "file_name": "x.py"}], "credential_origin": "nexus"}, "credential_origin"),
+        (
+            {"assets": [{"url": "u", "file_name": "x.py"}], "credential_origin": "ftp://n"},
+            "credential_origin",
+        ),
+        (
+            {"assets": [{"url": "u", "file_name": "x.py"}], "credential_origin": "https://n:x"},
+            "credential_origin",
+        ),
     ],
 )
 def test_bad_plans_are_refused(raw: dict[str, object], problem: str) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -49,10 +51,15 @@ def _search_url(base_url: str) -> str:
     return f"{base_url}/service/rest/v1/search/assets/download?repository=jobs&name=echo&version=1.0"
 
 
-def _run(tmp_path: Path, asset: AssetToFetch, *extra: str, **env: str) -> Any:
-    return run_runner(
-        "run", "--workspace", str(tmp_path / "ws"), "--plan", plan_json([asset]), *extra, "--", "ok", env=env
-    )
+def _run(tmp_path: Path, asset: AssetToFetch, *extra: str, origin: str | None = None, **env: str) -> Any:
+    """Run the plan of ``asset``, whose credentials may go to ``origin`` (default: the fake Nexus)."""
+    plan = plan_json([asset], credential_origin=origin or _origin_of(asset.url))
+    return run_runner("run", "--workspace", str(tmp_path / "ws"), "--plan", plan, *extra, "--", "ok", env=env)
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _downloads(nexus: FakeNexus) -> list[tuple[str, str | None, bool, int]]:
@@ -66,6 +73,39 @@ def test_basic_auth_from_the_environment(tmp_path: Path, nexus: FakeNexus) -> No
     assert job_outputs(result)[0]["argv"] == ["ok"]
     assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", USER, True, 200)]
     assert PASSWORD not in result.stderr + result.stdout
+
+
+def test_basic_auth_from_standard_input(tmp_path: Path, nexus: FakeNexus) -> None:
+    """The local operator's way: nothing the job can read later (environment, disk) holds them."""
+    login = json.dumps({"username": USER, "password": PASSWORD})
+
+    result = run_runner(
+        "fetch",
+        "--workspace",
+        str(tmp_path / "ws"),
+        "--plan",
+        plan_json([_asset(nexus)], credential_origin=nexus.base_url),
+        "--credentials-stdin",
+        stdin=login,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", USER, True, 200)]
+
+
+@pytest.mark.parametrize("login", ["", "{}", '{"username": "", "password": "x"}', '["u", "p"]'])
+def test_bad_credentials_on_standard_input_are_a_usage_error(
+    tmp_path: Path, nexus: FakeNexus, login: str
+) -> None:
+    plan = plan_json([_asset(nexus)], credential_origin=nexus.base_url)
+
+    result = run_runner(
+        "fetch", "--workspace", str(tmp_path), "--plan", plan, "--credentials-stdin", stdin=login
+    )
+
+    assert result.returncode == errors.USAGE
+    assert "the credentials on standard input" in result.stderr
+    assert nexus.requests == []
 
 
 def test_basic_auth_from_a_mounted_secret_folder(tmp_path: Path, nexus: FakeNexus) -> None:
@@ -129,19 +169,89 @@ def redirector() -> Iterator[tuple[ThreadingHTTPServer, type[_Redirector]]]:
         yield server, handler
 
 
-def test_redirect_to_another_server_never_carries_the_password(
+def test_redirect_from_the_credential_origin_elsewhere_never_carries_the_password(
     tmp_path: Path, nexus: FakeNexus, redirector: tuple[ThreadingHTTPServer, type[_Redirector]]
 ) -> None:
     server, handler = redirector
     nexus.anonymous = True
     handler.location = f"http://localhost:{nexus.port}/repository/jobs/etl/echo.py"
-    asset = _asset(nexus, url=f"http://127.0.0.1:{server.server_address[1]}/download/echo.py")
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    asset = _asset(nexus, url=f"{origin}/download/echo.py")
 
-    result = _run(tmp_path, asset, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
+    result = _run(tmp_path, asset, origin=origin, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
 
     assert result.returncode == 0, result.stderr
     assert handler.seen == [Credentials(USER, PASSWORD).authorization]
     assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", None, False, 200)]
+
+
+def test_asset_url_on_another_origin_gets_no_password_until_redirected_to_the_origin(
+    tmp_path: Path, nexus: FakeNexus, redirector: tuple[ThreadingHTTPServer, type[_Redirector]]
+) -> None:
+    """The plan's URL does not decide where the password goes: the credential origin does."""
+    server, handler = redirector
+    handler.location = f"{nexus.base_url}/repository/jobs/etl/echo.py"
+    asset = _asset(nexus, url=f"http://127.0.0.1:{server.server_address[1]}/download/echo.py")
+
+    result = _run(
+        tmp_path, asset, origin=nexus.base_url, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert handler.seen == [None]
+    assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", USER, True, 200)]
+
+
+def test_asset_elsewhere_refused_for_lack_of_login_says_where_credentials_go(
+    tmp_path: Path, nexus: FakeNexus
+) -> None:
+    other = f"http://localhost:{nexus.port}"
+    asset = _asset(nexus, url=f"{other}/repository/jobs/etl/echo.py")
+
+    result = _run(
+        tmp_path, asset, origin=nexus.base_url, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD
+    )
+
+    assert result.returncode == errors.DOWNLOAD_FAILED
+    assert f"the credentials are sent only to {nexus.base_url}, and this URL is elsewhere" in result.stderr
+    assert _downloads(nexus) == [("/repository/jobs/etl/echo.py", None, False, 401)]
+
+
+def test_plan_without_a_credential_origin_sends_the_password_nowhere(
+    tmp_path: Path, nexus: FakeNexus
+) -> None:
+    plan = plan_json([_asset(nexus)])
+
+    result = run_runner(
+        "fetch",
+        "--workspace",
+        str(tmp_path / "ws"),
+        "--plan",
+        plan,
+        env={"JOB_RUNNER_USERNAME": USER, "JOB_RUNNER_PASSWORD": PASSWORD},
+    )
+
+    assert result.returncode == errors.DOWNLOAD_FAILED
+    assert "the plan names no credential_origin, so the credentials are sent to no server" in result.stderr
+    assert [(entry.user, entry.authorization) for entry in nexus.requests] == [(None, False)]
+
+
+@pytest.mark.parametrize(
+    ("url", "sent"),
+    [
+        ("https://nexus.example:443/repository/x.zip", True),
+        ("https://NEXUS.example/repository/x.zip", True),
+        ("http://nexus.example/repository/x.zip", False),  # a downgrade to plain http
+        ("http://nexus.example:443/repository/x.zip", False),
+        ("https://nexus.example:8443/repository/x.zip", False),
+        ("https://nexus.example.evil/repository/x.zip", False),
+        ("https://user@other.example/@nexus.example/x.zip", False),
+    ],
+)
+def test_credentials_go_to_the_exact_origin_only(url: str, sent: bool) -> None:
+    connection = Connection(Credentials(USER, PASSWORD), credential_origin="https://nexus.example")
+
+    assert (connection.authorization_for(url) is not None) is sent
 
 
 def test_wrong_password_fails_at_once_with_a_clear_message(tmp_path: Path, nexus: FakeNexus) -> None:
@@ -187,7 +297,7 @@ def test_not_found_is_not_retried(tmp_path: Path, nexus: FakeNexus) -> None:
 
 def test_retries_are_bounded(tmp_path: Path, nexus: FakeNexus) -> None:
     nexus.fail_next(5, 502)
-    connection = Connection(Credentials(USER, PASSWORD))
+    connection = Connection(Credentials(USER, PASSWORD), credential_origin=nexus.base_url)
 
     with pytest.raises(DownloadError, match=r"failed after 3 tries: HTTP 502 Bad Gateway"):
         download(_asset(nexus).url, tmp_path / "echo.py", "sha256", connection, FAST_RETRY)
@@ -204,7 +314,9 @@ def test_connection_refused_is_retried_then_reported(tmp_path: Path) -> None:
 
 def test_timeout_is_retried(tmp_path: Path, nexus: FakeNexus) -> None:
     nexus.hang_next(1, seconds=5)
-    connection = Connection(Credentials(USER, PASSWORD), timeout_seconds=0.5)
+    connection = Connection(
+        Credentials(USER, PASSWORD), timeout_seconds=0.5, credential_origin=nexus.base_url
+    )
     target = tmp_path / "echo.py"
 
     digest = download(_asset(nexus).url, target, "sha256", connection, FAST_RETRY)
@@ -215,7 +327,13 @@ def test_timeout_is_retried(tmp_path: Path, nexus: FakeNexus) -> None:
 
 def _fetch(tmp_path: Path, asset: AssetToFetch) -> Workspace:
     workspace = Workspace(str(tmp_path / "ws"))
-    fetch(FetchPlan([asset]), workspace, Credentials(USER, PASSWORD), ArchiveLimits(), FAST_RETRY)
+    fetch(
+        FetchPlan([asset], credential_origin=_origin_of(asset.url)),
+        workspace,
+        Credentials(USER, PASSWORD),
+        ArchiveLimits(),
+        FAST_RETRY,
+    )
     return workspace
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import zipfile
@@ -21,6 +22,7 @@ from .support import (
     job_outputs,
     plan_json,
     run_runner,
+    runner_command,
     runner_env,
     shell_attacks,
     write,
@@ -256,14 +258,68 @@ def test_plan_can_come_from_the_environment(tmp_path: Path) -> None:
     _assert_exact_args(result, ["a"])
 
 
-def test_credentials_do_not_reach_the_job(tmp_path: Path) -> None:
+def test_credentials_and_runner_settings_do_not_reach_the_job(tmp_path: Path) -> None:
     job = write(tmp_path / "src" / "echo.py", ECHO_PY)
 
-    result = _run(tmp_path, [job], [], JOB_RUNNER_USERNAME="ci", JOB_RUNNER_PASSWORD="s3cret")
+    result = _run(
+        tmp_path,
+        [job],
+        [],
+        JOB_RUNNER_USERNAME="ci",
+        JOB_RUNNER_PASSWORD="s3cret",
+        JOB_RUNNER_GRACE_SECONDS="3",
+        JOB_RUNNER_TERMINATION_LOG=str(tmp_path / "log"),
+    )
 
     output = _assert_exact_args(result, [])
-    assert output["username"] is None
-    assert output["password"] is None
+    assert output["runner_names"] == []
+
+
+def test_job_variables_come_from_a_file_and_reach_only_the_job(tmp_path: Path) -> None:
+    """PYTHONPATH in the file would run a sitecustomize.py inside the runner, were it the runner's."""
+    workspace = tmp_path / "ws"
+    write(workspace / "config" / "sitecustomize.py", "raise SystemExit('sitecustomize ran')\n")
+    env_file = write(tmp_path / "job-env.json", json.dumps({"GREETING": "hé $HOME", "PYTHONPATH": "config"}))
+    job = write(tmp_path / "src" / "echo.py", ECHO_PY)
+    fetched = run_runner("fetch", "--workspace", str(workspace), "--plan", plan_json([asset_for(job)]))
+    assert fetched.returncode == 0, fetched.stderr
+
+    result = subprocess.run(
+        [*runner_command("exec", "--workspace", str(workspace), "--job-env-file", str(env_file)), "--", "a"],
+        env=runner_env(),
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    output = _assert_exact_args(result, ["a"])
+    assert output["greeting"] == "hé $HOME"
+    assert "sitecustomize ran" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[1]", "must hold a JSON object"),
+        ('{"JOB_RUNNER_PASSWORD": "x"}', "names a variable 'JOB_RUNNER_PASSWORD' a job cannot have"),
+        ('{"A=B": "x"}', "names a variable 'A=B' a job cannot have"),
+        ('{"COUNT": 3}', "'COUNT' must be a string without NUL"),
+        ("not json", "cannot read the job environment file"),
+    ],
+)
+def test_bad_job_environment_file_is_a_usage_error(tmp_path: Path, content: str, problem: str) -> None:
+    env_file = write(tmp_path / "job-env.json", content)
+    plan = plan_json([asset_for(write(tmp_path / "src" / "echo.py", ECHO_PY))])
+
+    result = run_runner(
+        "run", "--workspace", str(tmp_path / "ws"), "--plan", plan, "--job-env-file", str(env_file)
+    )
+
+    assert result.returncode == errors.USAGE
+    assert problem in result.stderr
+    assert job_outputs(result) == []
 
 
 def test_usage_errors_exit_2_with_the_reason(tmp_path: Path) -> None:

@@ -75,7 +75,29 @@ def test_stop_signal_ends_the_jobs_whole_process_group(
     assert f"[job-runner] failed: {reason}" in stderr
     assert log.read_text() == reason + "\n"
     if trap:
-        assert "job.sh still runs 1s after SIGTERM; killing it" in stderr
+        assert "job.sh still ran 1s after SIGTERM; killed it" in stderr
+
+
+def test_stop_with_the_log_pipe_closed_still_kills_a_job_that_ignores_sigterm(tmp_path: Path) -> None:
+    """The reader of the runner's output is gone (a killed worker): logging fails, stopping must not."""
+    log = tmp_path / "termination-log"
+    runner, pids = _start(
+        tmp_path,
+        JOB.format(trap="trap '' TERM", grandchild=STUBBORN),
+        JOB_RUNNER_GRACE_SECONDS="1",
+        JOB_RUNNER_TERMINATION_LOG=str(log),
+    )
+    job, descendant = _job_pids(runner, pids)
+    assert runner.stdout is not None and runner.stderr is not None
+    runner.stdout.close()
+    runner.stderr.close()
+
+    runner.send_signal(signal.SIGTERM)
+    runner.wait(timeout=60)
+
+    wait_until(lambda: process_gone(job) and process_gone(descendant), "the job and its child to end")
+    assert runner.returncode == 143
+    assert log.read_text() == "stopped by SIGTERM while job.sh was running\n"
 
 
 def test_processes_left_behind_by_a_finished_job_are_stopped(tmp_path: Path) -> None:

@@ -217,6 +217,84 @@ def test_duplicate_entries_are_refused(layout: dict[str, Path]) -> None:
     assert "entry 'run.sh' appears twice" in message
 
 
+def _damaged(layout: dict[str, Path], compression: int) -> None:
+    """One entry compressed with ``compression`` whose compressed bytes are overwritten."""
+    layout["archive"].parent.mkdir()
+    _zip_with(layout["archive"], compression, [("run.sh", b"echo hello " * 2000)])
+    data = bytearray(layout["archive"].read_bytes())
+    info = zipfile.ZipFile(layout["archive"]).infolist()[0]
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 12 : start + 20] = b"\xff" * 8
+    layout["archive"].write_bytes(bytes(data))
+
+
+def _zip_with(path: Path, compression: int, entries: Sequence[tuple[str, bytes]]) -> Path:
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("compression", "problem"),
+    [(zipfile.ZIP_LZMA, "Corrupt input data"), (zipfile.ZIP_BZIP2, "Invalid data stream")],
+    ids=["lzma", "bzip2"],
+)
+def test_damaged_compressed_entry_is_refused_naming_the_problem(
+    layout: dict[str, Path], compression: int, problem: str
+) -> None:
+    _damaged(layout, compression)
+
+    message = _refused_as_built(layout)
+
+    assert message == f"archive 'evil.zip' refused: entry 'run.sh' is damaged or unsupported: {problem}"
+
+
+def _name_flagged_utf8_but_not(path: Path) -> Path:
+    """A zip whose entry name has the UTF-8 flag set and bytes that are not UTF-8."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("café.sh", "echo hi\n")  # a non-ASCII name: stored as UTF-8, flagged so
+    path.write_bytes(buffer.getvalue().replace("café".encode(), b"caf\xff\xfe"))
+    return path
+
+
+def test_name_flagged_utf8_that_is_not_is_refused(layout: dict[str, Path]) -> None:
+    layout["archive"].parent.mkdir()
+    _name_flagged_utf8_but_not(layout["archive"])
+
+    message = _refused_as_built(layout)
+
+    assert (
+        message
+        == "archive 'evil.zip' refused: an entry's name is flagged UTF-8 but is not (invalid start byte)"
+    )
+
+
+@pytest.mark.parametrize("damage", ["lzma", "utf-8 name"])
+def test_damage_through_the_command_line_exits_92_with_the_reason_logged(tmp_path: Path, damage: str) -> None:
+    layout = {"archive": tmp_path / "archives" / "evil.zip"}
+    if damage == "lzma":
+        _damaged(layout, zipfile.ZIP_LZMA)
+    else:
+        layout["archive"].parent.mkdir()
+        _name_flagged_utf8_but_not(layout["archive"])
+    log = tmp_path / "termination-log"
+
+    result = run_runner(
+        "fetch",
+        "--workspace",
+        str(tmp_path / "ws"),
+        "--plan",
+        plan_json([asset_for(layout["archive"])]),
+        env={"JOB_RUNNER_TERMINATION_LOG": str(log)},
+    )
+
+    assert result.returncode == errors.ARCHIVE_REFUSED, result.stderr
+    assert "Traceback" not in result.stderr
+    assert log.read_text().startswith("archive 'evil.zip' refused: ")
+
+
 def test_not_a_zip_is_refused(layout: dict[str, Path]) -> None:
     layout["archive"].parent.mkdir()
     layout["archive"].write_bytes(b"this is not a zip")

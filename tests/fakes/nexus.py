@@ -55,7 +55,7 @@ import ssl
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -186,6 +186,8 @@ class FakeNexus:
         self._faults: list[_Fault] = []
         self._orphans: dict[tuple[str, str], dict[str, Any]] = {}
         self.repeat_tokens = False  # hand every continuation token back unchanged (a broken proxy)
+        # called after each answer: lets a test publish between two pages of a listing
+        self.after_request: Callable[[LoggedRequest], None] | None = None
         self._log: list[LoggedRequest] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -505,6 +507,8 @@ class _Handler(BaseHTTPRequestHandler):
         except _Reply as reply:
             entry.status = reply.status
             self.nexus._record(entry)
+            if self.nexus.after_request is not None:
+                self.nexus.after_request(entry)
             self._send(reply, head=head)
 
     def _send(self, reply: _Reply, *, head: bool) -> None:

@@ -49,6 +49,9 @@ class AssetOut(FromAttributes):
     file_name: str
     sha256: str | None
     sha1: str | None
+    sha512: str | None = None
+    md5: str | None = None
+    classifier: str | None = Field(default=None, description="Maven side file: sources, javadoc, tests")
     size: int | None
     last_modified: str | None
 

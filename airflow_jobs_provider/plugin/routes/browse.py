@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from airflow_jobs_provider.artifacts.registry import SOURCES, get_artifact_source
 from airflow_jobs_provider.artifacts.source import ArtifactSource
+from airflow_jobs_provider.artifacts.versions import is_release
 from airflow_jobs_provider.deployments.catalogs import runner_catalog, smb_catalog
 from airflow_jobs_provider.deployments.naming import dag_id_for, suggest_name
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
@@ -80,11 +81,20 @@ def search(
 
 @router.get("/sources/{source}/repositories/{repository}/versions")
 def list_versions(
-    source: SourcePath, repository: RepositoryPath, user: DagReader, name: ComponentName, group: Group = ""
+    source: SourcePath,
+    repository: RepositoryPath,
+    user: DagReader,
+    name: ComponentName,
+    group: Group = "",
+    releases_only: Annotated[
+        bool, Query(description="Leave out pre-releases, as the version latest-release does")
+    ] = False,
 ) -> list[str]:
-    """Every version of one component, newest first."""
+    """Every version of one component, newest first; the first is what ``latest`` (or, with
+    ``releases_only``, ``latest-release``) resolves to now."""
     with _source(source) as artifacts:
-        return artifacts.versions(repository, group, name)
+        versions = artifacts.versions(repository, group, name)
+    return [version for version in versions if is_release(version)] if releases_only else versions
 
 
 @router.get("/sources/{source}/repositories/{repository}/assets")

@@ -59,6 +59,7 @@ class AssetOut(FromAttributes):
 class RunnerImageOut(FromAttributes):
     image: str
     label: str
+    origin: str = Field(description="runner_images, default_runner_image, or nexus:<docker repository>")
 
 
 class MountEndpointOut(BaseModel):

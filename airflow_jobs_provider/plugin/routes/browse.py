@@ -17,6 +17,7 @@ from airflow_jobs_provider.artifacts.source import ArtifactSource
 from airflow_jobs_provider.artifacts.versions import is_release
 from airflow_jobs_provider.deployments.catalogs import runner_catalog, smb_catalog
 from airflow_jobs_provider.deployments.naming import dag_id_for, suggest_name
+from airflow_jobs_provider.deployments.nexus_images import refresh_nexus_images
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
 from airflow_jobs_provider.plugin.errors import ApiError
 from airflow_jobs_provider.plugin.schemas import (
@@ -81,6 +82,7 @@ def search(
 
 @router.get("/sources/{source}/repositories/{repository}/versions")
 def list_versions(
+    *,
     source: SourcePath,
     repository: RepositoryPath,
     user: DagReader,
@@ -116,6 +118,8 @@ def list_assets(
 
 @router.get("/catalogs/runner-images")
 def list_runner_images(user: DagReader) -> list[RunnerImageOut]:
+    """The admin's images, then the tags of the Nexus docker repository (listed again when stale)."""
+    refresh_nexus_images()
     return [RunnerImageOut.model_validate(image) for image in runner_catalog()]
 
 

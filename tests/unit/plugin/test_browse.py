@@ -119,8 +119,8 @@ def test_catalogs_schema_and_name_suggestion(
     )
     viewer = api("viewer")
     assert viewer("GET", "/catalogs/runner-images").json() == [
-        {"image": "python:3.12-slim", "label": "python:3.12-slim"},
-        {"image": "registry.example.org/talend:17", "label": "Talend (Java 17)"},
+        {"image": "python:3.12-slim", "label": "python:3.12-slim", "origin": "default_runner_image"},
+        {"image": "registry.example.org/talend:17", "label": "Talend (Java 17)", "origin": "runner_images"},
     ]
     assert viewer("GET", "/catalogs/mounts").json() == [
         {"name": "research", "source": "//files.example.org/research"}

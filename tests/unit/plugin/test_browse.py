@@ -192,3 +192,29 @@ def test_maven_side_files_show_their_classifier(api: Callable[..., Api], nexus: 
     ).json()
     classifiers = {a["file_name"]: a["classifier"] for a in assets}
     assert classifiers["loader-1.0.jar"] is None and classifiers["loader-1.0-sources.jar"] == "sources"
+
+
+def test_a_raw_talend_zip_deploys_with_latest_release(api: Callable[..., Api], nexus: FakeNexus) -> None:
+    from tests.unit.plugin.conftest import local_spec
+
+    nexus.add_repository("raw-jobs", format="raw")
+    for version in ("1.10.0", "2.0.0-RC1"):
+        nexus.add_raw_file("raw-jobs", f"etl/patients/{version}/patients_{version}.zip", version.encode())
+    artifact = {
+        "source": "nexus",
+        "repository": "raw-jobs",
+        "name": "etl/patients",
+        "version": "latest-release",
+    }
+    spec = local_spec("patients", artifact=artifact)
+    checks = {
+        c["name"]: (c["verdict"], c["message"])
+        for c in api()("POST", "/preflight", json=spec).json()["checks"]
+    }
+    assert checks["artifact"] == (
+        "ok",
+        "raw-jobs/etl/patients:latest-release resolves to version 1.10.0: etl/patients/1.10.0/patients_1.10.0.zip",
+    )
+    created = api()("POST", "/deployments", json=spec)
+    assert created.status_code == 201, created.text
+    assert created.json()["spec"]["artifact"]["version"] == "latest-release"

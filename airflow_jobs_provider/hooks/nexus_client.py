@@ -339,19 +339,17 @@ class NexusClient:
                 if response.status_code < 500:
                     return self._checked(response, url, what, credentials_withheld=auth is None)
                 cause = None
-                failure = NexusResponseError(
-                    f"Nexus answered HTTP {response.status_code} to {what} ({attempts} attempts): "
-                    f"{_snippet(response)}",
-                    status=response.status_code,
-                )
-                if _is_request_fault(response):
-                    response.close()
-                    raise NexusResponseError(
-                        f"Nexus answered HTTP {response.status_code} to {what} with an error about the "
-                        f"request itself, which asking again would repeat (not retried): {_snippet(response)}",
-                        status=response.status_code,
-                    )
+                status, message = response.status_code, _snippet(response)
                 response.close()
+                if status == 500 and any(fault in message for fault in _REQUEST_FAULTS):
+                    raise NexusResponseError(
+                        f"Nexus answered HTTP {status} to {what} with an error about the request "
+                        f"itself, which asking again would repeat (not retried): {message}",
+                        status=status,
+                    )
+                failure = NexusResponseError(
+                    f"Nexus answered HTTP {status} to {what} ({attempts} attempts): {message}", status=status
+                )
             if attempt < attempts:
                 delay = self._backoff * 2 ** (attempt - 1)
                 log.warning("%s; attempt %d of %d in %.1fs", failure, attempt + 1, attempts, delay)
@@ -415,10 +413,6 @@ def _coordinates(item: Mapping[str, Any]) -> tuple[str, str, str]:
         found = _raw_coordinates_of(item)
         return "", found.name, found.version
     return item.get("group") or "", item["name"], item.get("version") or ""
-
-
-def _is_request_fault(response: requests.Response) -> bool:
-    return response.status_code == 500 and any(fault in _snippet(response) for fault in _REQUEST_FAULTS)
 
 
 def _asset_info(asset: Mapping[str, Any]) -> AssetInfo:

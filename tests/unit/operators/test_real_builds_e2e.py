@@ -17,7 +17,6 @@ Every run says the version it resolved (task log, XCom, ``JOB_ARTIFACT_VERSION``
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from examples.talend_export import build_talend_export
 from tests.dag_run_process import DagRun, run_dag_process
 from tests.fakes.kubernetes_api import FakeKubernetes, Process
 from tests.fakes.nexus import FakeNexus
-from tests.unit.operators.e2e_jobs import QUICK_POD_TIMEOUTS, hex_args, one_report, reported
+from tests.unit.operators.e2e_jobs import QUICK_POD_TIMEOUTS, hex_args, one_report, reported, runnable_jar
 
 RAW = "raw-jobs"
 MAVEN = "releases"
@@ -108,18 +107,6 @@ class Outcome:
     nexus: FakeNexus
 
 
-def _loader_jar(build: Path) -> bytes:
-    build.mkdir(parents=True)
-    (build / "Loader.java").write_text(LOADER_JAVA, encoding="utf-8")
-    subprocess.run(["javac", "-d", str(build / "classes"), str(build / "Loader.java")], check=True)
-    jar = build / "loader.jar"
-    subprocess.run(
-        ["jar", "--create", "--file", str(jar), "--main-class", "Loader", "-C", str(build / "classes"), "."],
-        check=True,
-    )
-    return jar.read_bytes()
-
-
 def _publish(nexus: FakeNexus, build: Path) -> None:
     nexus.add_repository(RAW, format="raw")
     nexus.add_repository(MAVEN)
@@ -127,7 +114,7 @@ def _publish(nexus: FakeNexus, build: Path) -> None:
         export = build_talend_export("CustomerSync", version, CONTEXTS, build / f"talend-{version}")
         nexus.add_raw_file(RAW, f"etl/customer-sync/{version}/CustomerSync_{version}.zip", export)
     nexus.add_raw_file(RAW, "etl/r-report/1.0.0/report.R", R_JOB.encode())
-    jar = _loader_jar(build / "loader")
+    jar = runnable_jar("Loader", LOADER_JAVA, build / "loader")
     for version in ("1.9.3", "1.10.0", "3.0.0-RC1"):
         nexus.add_maven_version(MAVEN, GROUP, "loader", version, jar)
     nexus.add_maven_metadata(MAVEN, GROUP, "loader", ["1.9.3", "1.10.0", "3.0.0-RC1"])

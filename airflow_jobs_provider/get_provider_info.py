@@ -43,6 +43,18 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
         "",
         "/srv/job-artifacts",
     ),
+    "nexus_max_pages": _option(
+        "Most pages (50 components each) read from one Nexus search when listing a component's "
+        "versions or files. Reaching it is an error that says so; nothing is dropped silently.",
+        "200",
+        kind="integer",
+    ),
+    "allow_unverified_assets": _option(
+        "Run assets for which the source lists no checksum at all (sha256, sha512, sha1 or md5). "
+        "Off: such assets are refused. Weaker checksums than sha256 are always used, and logged.",
+        "False",
+        kind="boolean",
+    ),
     "kubernetes_conn_id": _option(
         "Airflow connection (type `kubernetes`) of the cluster that runs job pods.", "kubernetes_default"
     ),
@@ -111,6 +123,25 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
         "@sha256:digest. `default_runner_image` is always allowed.",
         "",
         "Python 3.12=python:3.12-slim, Talend (Java 17)=registry.example.org/talend-runner:17",
+    ),
+    "nexus_runner_images_repository": _option(
+        "A Nexus docker repository whose images (component name = image, version = tag) join the "
+        "runner images users may pick, newest tags first. Listed through `nexus_conn_id` when the "
+        "API shows the catalog, at most every `nexus_runner_images_cache_seconds`; DAG parsing reads "
+        "the last list kept in the specs folder and never calls Nexus. Empty: only `runner_images`.",
+        "",
+        "docker-runners",
+    ),
+    "nexus_runner_images_registry": _option(
+        "Registry address (host[:port] of the docker repository's connector) that prefixes the images "
+        "of `nexus_runner_images_repository`, so pods can pull them.",
+        "",
+        "nexus.example.org:8443",
+    ),
+    "nexus_runner_images_cache_seconds": _option(
+        "How long the list of runner images read from Nexus is reused before it is read again.",
+        "300",
+        kind="integer",
     ),
     "smb_endpoints": _option(
         "SMB/CIFS shares users may mount, as a JSON object: endpoint name -> "

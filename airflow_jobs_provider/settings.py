@@ -82,6 +82,26 @@ def nexus_conn_id() -> str:
     return _get("nexus_conn_id")
 
 
+def nexus_max_pages() -> int:
+    return int(_get("nexus_max_pages"))
+
+
+def allow_unverified_assets() -> bool:
+    return _get("allow_unverified_assets").lower() in ("true", "1", "yes", "on")
+
+
+def nexus_runner_images_repository() -> str:
+    return _get("nexus_runner_images_repository")
+
+
+def nexus_runner_images_registry() -> str:
+    return _get("nexus_runner_images_registry")
+
+
+def nexus_runner_images_cache_seconds() -> int:
+    return int(_get("nexus_runner_images_cache_seconds"))
+
+
 def local_artifacts_root() -> Path:
     configured = _get("local_artifacts_root")
     if configured:

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 
 system_packages=()
 command -v javac >/dev/null 2>&1 || system_packages+=(default-jdk-headless)
+command -v Rscript >/dev/null 2>&1 || system_packages+=(r-base-core)  # R jobs run end to end
 command -v curl >/dev/null 2>&1 || system_packages+=(curl)  # the user guide's example runs as a test
 command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || system_packages+=(slapd)  # the LDAP login tests
 command -v chromium >/dev/null 2>&1 || system_packages+=(chromium)  # browser tests (Playwright drives it)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 LATEST = "latest"
+# The newest version that is not a pre-release (alpha, beta, milestone, rc/cr, snapshot).
+LATEST_RELEASE = "latest-release"
+MOVING_VERSIONS = (LATEST, LATEST_RELEASE)
 
 
 @dataclass(frozen=True)
@@ -14,7 +17,8 @@ class ArtifactRef:
     ``assets`` selects files of the version, run in order. Each selector is matched against
     the version's assets as an exact path, else as an exact file name, else as a glob on the
     file name, and must match exactly one asset. Empty means "the single runnable asset".
-    ``version`` may be ``latest``: it is resolved when the task runs, never when it is parsed.
+    ``version`` may be ``latest`` or ``latest-release``: it is resolved when the task runs,
+    never when it is parsed.
     """
 
     repository: str
@@ -38,9 +42,13 @@ class AssetInfo:
     download_url: str
     sha256: str | None = None
     sha1: str | None = None
+    sha512: str | None = None
+    md5: str | None = None
     size: int | None = None
     content_type: str | None = None
     last_modified: str | None = None
+    # Maven's classifier (``sources``, ``javadoc``, ``tests``): a side file of the version
+    classifier: str | None = None
 
     @property
     def file_name(self) -> str:

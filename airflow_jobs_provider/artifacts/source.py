@@ -1,7 +1,10 @@
 """The one interface over where artifacts come from, and the resolution both sources share.
 
-Resolving lives here, once: ``latest`` becomes the newest version by Maven order, and the
-asset selectors of an :class:`ArtifactRef` pick files the same way whatever the source.
+Resolving lives here, once: ``latest`` becomes the newest version by Maven order,
+``latest-release`` the newest that is not a pre-release, and the asset selectors of an
+:class:`ArtifactRef` pick files the same way whatever the source. Without selectors the one
+runnable file runs; Maven's side files (``-sources.jar``, ``-javadoc.jar``, ``-tests.jar``,
+checksums, the pom) never count, and the main artifact ``<name>-<version>.<ext>`` wins a tie.
 """
 
 from __future__ import annotations
@@ -14,10 +17,19 @@ from pathlib import Path
 
 from airflow_jobs_provider.artifacts.catalog import Repository, SearchPage
 from airflow_jobs_provider.artifacts.errors import ArtifactNotFoundError, AssetSelectionError
-from airflow_jobs_provider.artifacts.reference import LATEST, ArtifactRef, AssetInfo, ResolvedArtifact
+from airflow_jobs_provider.artifacts.reference import (
+    LATEST_RELEASE,
+    MOVING_VERSIONS,
+    ArtifactRef,
+    AssetInfo,
+    ResolvedArtifact,
+)
+from airflow_jobs_provider.artifacts.versions import is_release
 from airflow_jobs_provider.runner.detect import SUPPORTED_EXTENSIONS, extension
 
 DEFAULT_DOWNLOAD_TIMEOUT_SECONDS = 60.0
+# Classifiers of Maven side files, for jars that name them without listing the classifier.
+_SIDE_CLASSIFIERS = ("sources", "javadoc", "tests", "test-sources", "test-javadoc")
 
 
 @dataclass(frozen=True)
@@ -59,23 +71,50 @@ class ArtifactSource(ABC):
 
     def resolve(self, ref: ArtifactRef) -> ResolvedArtifact:
         """Pin ``ref`` to a version and its selected assets, in run order."""
-        version = ref.version
-        if version == LATEST:
-            versions = self.versions(ref.repository, ref.group, ref.name)
-            if not versions:
-                raise ArtifactNotFoundError(f"{ref.coordinates}: the component has no version")
-            version = versions[0]
+        version = self._pinned_version(ref) if ref.version in MOVING_VERSIONS else ref.version
         assets = self.assets(ref.repository, ref.group, ref.name, version)
         where = f"{ref.coordinates.rsplit(':', 1)[0]}:{version}"
         if ref.assets:
             selected = tuple(select_asset(selector, assets, where) for selector in ref.assets)
         else:
-            selected = (single_runnable_asset(assets, where),)
+            selected = (single_runnable_asset(assets, where, name=ref.name, version=version),)
         return ResolvedArtifact(ref=ref, version=version, assets=selected)
+
+    def _pinned_version(self, ref: ArtifactRef) -> str:
+        versions = self.versions(ref.repository, ref.group, ref.name)
+        if not versions:
+            raise ArtifactNotFoundError(f"{ref.coordinates}: the component has no version")
+        if ref.version != LATEST_RELEASE:
+            return versions[0]
+        releases = [version for version in versions if is_release(version)]
+        if not releases:
+            raise ArtifactNotFoundError(
+                f"{ref.coordinates}: every version is a pre-release ({', '.join(versions[:10])}); "
+                "deploy 'latest' to run the newest of them"
+            )
+        return releases[0]
 
 
 def is_runnable(asset: AssetInfo) -> bool:
     return extension(asset.file_name) in SUPPORTED_EXTENSIONS
+
+
+def is_side_file(asset: AssetInfo, name: str, version: str) -> bool:
+    """A classified jar of a Maven version (sources, javadoc, tests): published, never the job."""
+    if asset.classifier:
+        return True
+    leaf = name.rstrip("/").rsplit("/", 1)[-1]
+    file_name = asset.file_name
+    if file_name.startswith(f"{leaf}-{version}-"):
+        return True
+    stem = file_name.rsplit(".", 1)[0].lower()
+    return file_name.lower().endswith(".jar") and stem.endswith(tuple(f"-{c}" for c in _SIDE_CLASSIFIERS))
+
+
+def is_main_artifact(asset: AssetInfo, name: str, version: str) -> bool:
+    """``<name>-<version>.<extension>``: what Maven publishes as the component itself."""
+    leaf = name.rstrip("/").rsplit("/", 1)[-1]
+    return asset.file_name.rsplit(".", 1)[0] == f"{leaf}-{version}" and not asset.classifier
 
 
 def select_asset(selector: str, assets: Sequence[AssetInfo], where: str) -> AssetInfo:
@@ -95,13 +134,23 @@ def select_asset(selector: str, assets: Sequence[AssetInfo], where: str) -> Asse
     raise AssetSelectionError(f"{where}: {selector!r} matches no asset; the version has: {_paths(assets)}")
 
 
-def single_runnable_asset(assets: Sequence[AssetInfo], where: str) -> AssetInfo:
-    """The asset to run when none is named: there must be exactly one runnable file."""
-    runnable = [asset for asset in assets if is_runnable(asset)]
+def single_runnable_asset(assets: Sequence[AssetInfo], where: str, *, name: str, version: str) -> AssetInfo:
+    """The asset to run when none is named: the one runnable file that is not a side file,
+    else the main artifact among several."""
+    runnable = [a for a in assets if is_runnable(a) and not is_side_file(a, name, version)]
     if len(runnable) == 1:
         return runnable[0]
+    main = [asset for asset in runnable if is_main_artifact(asset, name, version)]
+    if len(main) == 1:
+        return main[0]
     kinds = ", ".join(SUPPORTED_EXTENSIONS)
     if not runnable:
+        side_files = [asset for asset in assets if is_runnable(asset)]
+        if side_files:
+            raise AssetSelectionError(
+                f"{where}: only side files are runnable ({_paths(side_files)}), so none runs by "
+                "default; name the asset to run"
+            )
         raise AssetSelectionError(
             f"{where}: no asset is runnable ({kinds}); the version has: {_paths(assets)}"
         )

@@ -6,6 +6,9 @@ compare as numbers, trailing zeros do not count (``1.0.0 == 1``), and qualifiers
 ``alpha < beta < milestone < rc = cr < snapshot < release ("", ga, final) < sp``, with unknown
 qualifiers after those, alphabetically. ``-`` opens a sub-list, which makes ``2.0.0-rc.1 < 2.0.0``.
 
+A timestamped snapshot as Maven deploys it (``2.0.0-20240212.174455-3``) is the build of
+``2.0.0-SNAPSHOT`` it names: it ranks as that snapshot (below ``2.0.0``), newer builds higher.
+
 Maven's own comparison is not transitive for a few odd spellings (``0 < 0.a < 0-0.alpha < 0``):
 it weighs a sub-list against a missing item by its content but against a qualifier by kind.
 Here Maven's parse is flattened into tokens compared lexicographically, missing tokens counting
@@ -15,6 +18,7 @@ as "release": the same answers on real versions, and always a total order, so so
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from functools import total_ordering
 from typing import Union
@@ -23,6 +27,9 @@ _QUALIFIERS = ("alpha", "beta", "milestone", "rc", "snapshot", "", "sp")
 _RELEASE = str(_QUALIFIERS.index(""))
 _ALIASES = {"ga": "", "final": "", "release": "", "cr": "rc"}
 _SHORT_BEFORE_DIGIT = {"a": "alpha", "b": "beta", "m": "milestone"}
+_PRERELEASE_QUALIFIERS = frozenset({"alpha", "beta", "milestone", "rc", "snapshot"})
+# <base>-<yyyyMMdd.HHmmss>-<build number>: the file names of a deployed SNAPSHOT.
+_TIMESTAMPED_SNAPSHOT = re.compile(r"-(\d{8})\.(\d{6})-(\d+)$")
 
 _Item = Union[int, str, "list[_Item]"]
 
@@ -54,7 +61,7 @@ def _normalize(items: list[_Item]) -> None:
 
 
 def _parse(version: str) -> list[_Item]:
-    text = version.lower()
+    text = _TIMESTAMPED_SNAPSHOT.sub(r"-snapshot-\1.\2.\3", version.lower())
     root: list[_Item] = []
     current = root
     opened = [root]
@@ -169,3 +176,22 @@ def version_key(version: str) -> ComparableVersion:
 def newest_first(versions: Iterable[str]) -> list[str]:
     """The versions, newest first; versions Maven holds equal keep their given order."""
     return sorted(versions, key=version_key, reverse=True)
+
+
+def is_release(version: str) -> bool:
+    """False for pre-releases: an alpha, beta, milestone, rc/cr or snapshot qualifier anywhere.
+
+    What ``latest-release`` skips; Nexus's own ``prerelease`` search filter does not do this
+    for Maven repositories.
+    """
+    return not any(
+        isinstance(item, str) and item in _PRERELEASE_QUALIFIERS for item in _flatten(_parse(version))
+    )
+
+
+def _flatten(items: list[_Item]) -> Iterable[_Item]:
+    for item in items:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item

@@ -25,12 +25,14 @@ class CatalogError(ValueError):
 
 
 class RunnerImage(BaseModel):
-    """An image users may run jobs in; ``label`` is what a form shows."""
+    """An image users may run jobs in; ``label`` is what a form shows, ``origin`` where it was
+    found: the option that names it, or ``nexus:<repository>``."""
 
     model_config = ConfigDict(frozen=True)
 
     image: str
     label: str
+    origin: str = "runner_images"
 
 
 class SmbEndpoint(BaseModel):
@@ -51,7 +53,9 @@ def parse_runner_images(text: str, default_image: str) -> tuple[RunnerImage, ...
     images: dict[str, RunnerImage] = {}
     if default_image:
         _checked_image(default_image, "default_runner_image")
-        images[default_image] = RunnerImage(image=default_image, label=default_image)
+        images[default_image] = RunnerImage(
+            image=default_image, label=default_image, origin="default_runner_image"
+        )
     for entry in filter(None, (part.strip() for part in _ENTRY_SEPARATOR.split(text))):
         label, _, image = entry.rpartition("=")
         image = _checked_image(image.strip(), "runner_images")
@@ -60,14 +64,19 @@ def parse_runner_images(text: str, default_image: str) -> tuple[RunnerImage, ...
 
 
 def runner_catalog() -> tuple[RunnerImage, ...]:
-    """The images users may pick. The one place to extend, e.g. with images found in a registry.
+    """The images users may pick: the options' own, then those of the Nexus docker repository.
 
-    Every DAG parse reads it (through ``DeploymentPolicy.from_config``): an extension must answer
-    from a cache, never from the network.
+    Every DAG parse reads it (through ``DeploymentPolicy.from_config``): the Nexus images come
+    from the list kept by :mod:`~airflow_jobs_provider.deployments.nexus_images`, never the network.
     """
     from airflow_jobs_provider import settings
+    from airflow_jobs_provider.deployments.nexus_images import cached_nexus_images
 
-    return parse_runner_images(settings.runner_images(), settings.PodDefaults.from_config().runner_image)
+    configured = parse_runner_images(
+        settings.runner_images(), settings.PodDefaults.from_config().runner_image
+    )
+    listed = {image.image for image in configured}
+    return configured + tuple(image for image in cached_nexus_images() if image.image not in listed)
 
 
 def parse_smb_endpoints(text: str) -> dict[str, SmbEndpoint]:

@@ -21,7 +21,7 @@ from airflow_jobs_provider.hooks.connection_fields import (
     fields_of,
     timeout_seconds,
 )
-from airflow_jobs_provider.hooks.nexus_client import NexusClient
+from airflow_jobs_provider.hooks.nexus_client import PRIVILEGES_HINT, NexusClient
 from airflow_jobs_provider.hooks.nexus_errors import NexusError
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
@@ -91,22 +91,38 @@ class NexusHook(BaseHook):
         )
 
     def get_conn(self) -> NexusClient:
+        from airflow_jobs_provider import settings as config
+
         settings = self.settings
         return NexusClient(
             settings.base_url,
             auth=(settings.login, settings.password or "") if settings.login else None,
             verify=settings.requests_verify,
             timeout=settings.timeout_seconds,
+            max_pages=config.nexus_max_pages(),
+            allow_unverified=config.allow_unverified_assets(),
             connection_name=f"connection {self.nexus_conn_id!r}",
         )
 
     def test_connection(self) -> tuple[bool, str]:
-        """The connection form's *Test* button: list the repositories this login may browse."""
+        """The connection form's *Test* button: list the repositories this login may browse.
+
+        Nexus shows an account without privileges an empty list rather than an error, so an
+        empty list fails the test with that likely cause (and the default repository's own
+        answer, when one is set).
+        """
         try:
             with self.get_conn() as client:
                 repositories = client.list_repositories()
+                if not repositories and self.settings.default_repository:
+                    client.repository_format(self.settings.default_repository)
         except (NexusError, ValueError) as exc:
             return False, str(exc)
+        if not repositories:
+            who = f"user {self.settings.login!r}" if self.settings.login else "anonymous access"
+            return False, (
+                f"Connected to {self.settings.base_url}, but {who} sees no repository: {PRIVILEGES_HINT}"
+            )
         return True, f"Connected to {self.settings.base_url}: {len(repositories)} repositories visible"
 
 

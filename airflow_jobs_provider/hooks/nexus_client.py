@@ -1,8 +1,14 @@
 """A small client of the Nexus Repository 3 REST API: what browsing and running artifacts need.
 
 Only passing trouble is retried, with exponential backoff: 5xx answers and failed
-connections. A 4xx will not change by asking again, and a read timeout means Nexus is
-already busy with the request, so those fail at once with a typed error.
+connections. A 4xx will not change by asking again, a 500 whose body is a Java exception
+about the request (a number or enum value Nexus cannot parse) will not either, and a read
+timeout means Nexus is already busy with the request: those fail at once with a typed error.
+
+Nexus answers some mistakes with silence: a search of a repository that does not exist, or
+that the account may not read, is an empty page. Before saying "no version", the client asks
+``/v1/components`` (which does answer 404 or 403) whether the repository is there. Raw
+repositories are read through :mod:`~airflow_jobs_provider.artifacts.raw_layout`.
 """
 
 from __future__ import annotations
@@ -19,6 +25,13 @@ import requests
 from airflow_jobs_provider.artifacts.catalog import ComponentVersions, Repository, SearchPage
 from airflow_jobs_provider.artifacts.checksum import write_verified
 from airflow_jobs_provider.artifacts.errors import InvalidContinuationTokenError
+from airflow_jobs_provider.artifacts.raw_layout import (
+    RAW_FORMAT,
+    UNVERSIONED,
+    RawCoordinates,
+    outside_layout_message,
+    raw_coordinates,
+)
 from airflow_jobs_provider.artifacts.reference import AssetInfo
 from airflow_jobs_provider.artifacts.versions import newest_first
 from airflow_jobs_provider.hooks.nexus_errors import (
@@ -27,6 +40,7 @@ from airflow_jobs_provider.hooks.nexus_errors import (
     NexusError,
     NexusForbiddenError,
     NexusNotFoundError,
+    NexusPagingError,
     NexusResponseError,
     NexusTimeoutError,
     NexusTLSError,
@@ -36,6 +50,14 @@ log = logging.getLogger(__name__)
 
 API = "/service/rest/v1"
 DOWNLOAD_CHUNK_BYTES = 1 << 20
+DEFAULT_MAX_PAGES = 200
+# A 500 whose body names one of these is Nexus failing to parse what it was asked: asking again
+# gets the same answer.
+_REQUEST_FAULTS = ("NumberFormatException", "IllegalArgumentException", "No enum constant")
+PRIVILEGES_HINT = (
+    "the account probably lacks read privileges: ask the Nexus administrator for "
+    "nx-repository-view-<format>-<repository>-browse and -read"
+)
 
 
 class NexusClient:
@@ -50,13 +72,16 @@ class NexusClient:
         timeout: float = 30.0,
         retries: int = 3,
         backoff: float = 0.5,
-        max_pages: int = 20,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        allow_unverified: bool = False,
         connection_name: str = "the Nexus connection",
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_pages = max_pages
+        self.allow_unverified = allow_unverified
+        self._formats: dict[str, str] | None = None
         self._auth = auth
         self._verify = verify
         self._retries = retries
@@ -91,7 +116,33 @@ class NexusClient:
             ]
         except (TypeError, KeyError) as exc:
             raise self._malformed("the list of repositories", exc) from exc
+        self._formats = {repository.name: repository.format for repository in repositories}
         return sorted(repositories, key=lambda r: r.name.lower())
+
+    def repository_format(self, repository: str) -> str:
+        """The format of a repository this account can read; a clear error if it cannot."""
+        if self._formats is None:
+            self.list_repositories()
+        assert self._formats is not None
+        if repository not in self._formats:
+            self._formats[repository] = self._probe_repository(repository)
+        return self._formats[repository]
+
+    def _probe_repository(self, repository: str) -> str:
+        """Ask ``/v1/components``, the one endpoint that tells a missing repository (404) and a
+        forbidden one (403) apart from an empty one."""
+        what = f"repository {repository!r}"
+        try:
+            items, _ = self._page(f"{API}/components", {"repository": repository}, what)
+        except NexusNotFoundError as exc:
+            raise NexusNotFoundError(
+                f"repository {repository!r} does not exist at {self.base_url} (or this account cannot see it)"
+            ) from exc
+        except NexusForbiddenError as exc:
+            raise NexusForbiddenError(
+                f"{self._who()} may not read repository {repository!r} at {self.base_url}: {PRIVILEGES_HINT}"
+            ) from exc
+        return str(items[0].get("format") or "") if items else ""
 
     def search(self, repository: str, query: str = "", continuation_token: str | None = None) -> SearchPage:
         """One page of components of ``repository`` matching Nexus's keyword search ``query``."""
@@ -107,9 +158,12 @@ class NexusClient:
             if continuation_token is not None and exc.status in (400, 406):  # 406: older Nexus
                 raise InvalidContinuationTokenError(f"{what}: the continuation token is not valid") from exc
             raise
+        if not items and continuation_token is None:
+            self.repository_format(repository)  # an empty answer may mean "no such repository"
         grouped: dict[tuple[str, str], list[str]] = {}
-        for item in items:
-            grouped.setdefault((item.get("group") or "", item["name"]), []).append(item.get("version") or "")
+        for item in _unique(items):
+            group, name, version = _coordinates(item)
+            grouped.setdefault((group, name), []).append(version)
         components = tuple(
             ComponentVersions(group, name, tuple(newest_first(dict.fromkeys(versions))))
             for (group, name), versions in grouped.items()
@@ -118,6 +172,8 @@ class NexusClient:
 
     def versions(self, repository: str, group: str, name: str) -> list[str]:
         """Every version of one component, newest first (Maven order)."""
+        if self.repository_format(repository) == RAW_FORMAT:
+            return self._raw_versions(repository, name)
         found = [
             item.get("version") or "" for item in self._component_items(repository, group, name, version=None)
         ]
@@ -125,7 +181,10 @@ class NexusClient:
 
     def assets(self, repository: str, group: str, name: str, version: str) -> list[AssetInfo]:
         """The files of one component version, in the order Nexus lists them."""
-        items = self._component_items(repository, group, name, version=version)
+        if self.repository_format(repository) == RAW_FORMAT:
+            items = self._raw_items(repository, RawCoordinates(name.strip("/"), version, ""))
+        else:
+            items = self._component_items(repository, group, name, version=version)
         if not items:
             coordinates = f"{group}:{name}:{version}" if group else f"{name}:{version}"
             raise NexusNotFoundError(f"{coordinates} is not in repository {repository!r} of {self.base_url}")
@@ -139,8 +198,6 @@ class NexusClient:
     ) -> list[dict[str, Any]]:
         """Search items of exactly this component: Nexus matches case-insensitively and with wildcards."""
         params = {"repository": repository, "group": group or None, "name": name, "version": version}
-        if version is None:  # newest first, so a page cap drops only old versions
-            params |= {"sort": "version", "direction": "desc"}
         what = f"the versions of {name!r} in {repository!r}"
         return [
             item
@@ -150,14 +207,53 @@ class NexusClient:
             and (version is None or item.get("version") == version)
         ]
 
+    def _raw_versions(self, repository: str, name: str) -> list[str]:
+        """The version folders below ``<name>/`` (every file is a search item), else the
+        ``unversioned`` file whose exact path ``name`` is."""
+        name = name.strip("/")
+        what = f"the versions of {name!r} in raw repository {repository!r}"
+        params = {"repository": repository, "group": f"/{name}/*"}
+        found = [
+            found.version
+            for found in map(_raw_coordinates_of, self._all_pages(f"{API}/search", params, what))
+            if found.name == name and found.version != UNVERSIONED
+        ]
+        if found:
+            return newest_first(dict.fromkeys(found))
+        if self._raw_items(repository, RawCoordinates(name, UNVERSIONED, "")):
+            return [UNVERSIONED]
+        raise NexusNotFoundError(outside_layout_message(repository, name))
+
+    def _raw_items(self, repository: str, wanted: RawCoordinates) -> list[dict[str, Any]]:
+        """The search items (one per file) of one version of a raw component."""
+        what = f"the files of {wanted.name!r} {wanted.version} in raw repository {repository!r}"
+        params = {"repository": repository, "group": wanted.folder}
+        return [
+            item
+            for item in self._all_pages(f"{API}/search", params, what)
+            if (found := _raw_coordinates_of(item)).name == wanted.name and found.version == wanted.version
+        ]
+
     def _all_pages(self, path: str, params: Mapping[str, str | None], what: str) -> Iterator[dict[str, Any]]:
+        """Every item of a paged answer, each once, up to ``max_pages`` pages: never fewer silently."""
         token: str | None = None
+        seen_tokens: set[str] = set()
+        seen_ids: set[str] = set()
         for _ in range(self.max_pages):
             items, token = self._page(path, {**params, "continuationToken": token}, what)
-            yield from items
+            yield from _unique(items, seen_ids)
             if token is None:
                 return
-        log.warning("Stopped reading %s after %d pages: Nexus has more", what, self.max_pages)
+            if token in seen_tokens:
+                raise NexusPagingError(
+                    f"Nexus at {self.base_url} handed back continuation token {token[:40]!r} again "
+                    f"while listing {what}: stopped, as paging on would repeat the same items"
+                )
+            seen_tokens.add(token)
+        raise NexusPagingError(
+            f"{what}: Nexus has more than {self.max_pages} pages; raise [job_orchestrator] "
+            "nexus_max_pages to read them all (nothing was read past the bound)"
+        )
 
     def _page(
         self, path: str, params: Mapping[str, str | None], what: str
@@ -179,7 +275,12 @@ class NexusClient:
         what = f"the download of {asset.path}"
         with self._request("GET", asset.download_url, what=what, stream=True) as response:
             try:
-                write_verified(response.iter_content(DOWNLOAD_CHUNK_BYTES), destination, asset)
+                write_verified(
+                    response.iter_content(DOWNLOAD_CHUNK_BYTES),
+                    destination,
+                    asset,
+                    allow_unverified=self.allow_unverified,
+                )
             except requests.exceptions.RequestException as exc:
                 raise NexusConnectionError(f"{what} broke off: {exc}") from exc
 
@@ -236,44 +337,82 @@ class NexusClient:
                 ) from exc
             else:
                 if response.status_code < 500:
-                    return self._checked(response, what)
+                    return self._checked(response, url, what, credentials_withheld=auth is None)
                 cause = None
-                failure = NexusResponseError(
-                    f"Nexus answered HTTP {response.status_code} to {what} ({attempts} attempts): "
-                    f"{_snippet(response)}",
-                    status=response.status_code,
-                )
+                status, message = response.status_code, _snippet(response)
                 response.close()
+                if status == 500 and any(fault in message for fault in _REQUEST_FAULTS):
+                    raise NexusResponseError(
+                        f"Nexus answered HTTP {status} to {what} with an error about the request "
+                        f"itself, which asking again would repeat (not retried): {message}",
+                        status=status,
+                    )
+                failure = NexusResponseError(
+                    f"Nexus answered HTTP {status} to {what} ({attempts} attempts): {message}", status=status
+                )
             if attempt < attempts:
                 delay = self._backoff * 2 ** (attempt - 1)
-                log.warning("%s; retrying in %.1fs", failure, delay)
+                log.warning("%s; attempt %d of %d in %.1fs", failure, attempt + 1, attempts, delay)
                 self._sleep(delay)
         raise failure from cause
 
-    def _checked(self, response: requests.Response, what: str) -> requests.Response:
+    def _checked(
+        self, response: requests.Response, url: str, what: str, *, credentials_withheld: bool
+    ) -> requests.Response:
         status = response.status_code
         if status < 400:
             return response
         message = _snippet(response)
         response.close()
-        if status == 401:
-            who = f"user {self._auth[0]!r}" if self._auth else "anonymous access"
+        if status == 401 and credentials_withheld and self._auth:
             raise NexusAuthError(
-                f"Nexus at {self.base_url} refused {who} for {what} (HTTP 401): "
+                f"{_origin(url)} asked for a login for {what} (HTTP 401), but it is not the origin of "
+                f"{self._connection_name} ({_origin(self.base_url)}), so its credentials were withheld "
+                "there. Nexus lists download URLs on that origin: set Nexus's Base URL (or the proxy "
+                "in front of it) to the address of the connection, or point the connection at it"
+            )
+        if status == 401:
+            raise NexusAuthError(
+                f"Nexus at {self.base_url} refused {self._who()} for {what} (HTTP 401): "
                 f"check the login and password or user token of {self._connection_name}"
             )
         if status == 403:
-            who = f"user {self._auth[0]!r}" if self._auth else "anonymous access"
             raise NexusForbiddenError(
-                f"Nexus at {self.base_url} does not allow {who} to read {what} (HTTP 403): "
+                f"Nexus at {self.base_url} does not allow {self._who()} to read {what} (HTTP 403): "
                 "ask its administrator for browse and read privileges"
             )
         if status == 404:
             raise NexusNotFoundError(f"{what}: not found at {self.base_url} (HTTP 404)")
         raise NexusResponseError(f"Nexus answered HTTP {status} to {what}: {message}", status=status)
 
+    def _who(self) -> str:
+        return f"user {self._auth[0]!r}" if self._auth else "anonymous access"
+
     def _malformed(self, what: str, cause: Exception) -> NexusError:
         return NexusResponseError(f"Nexus at {self.base_url} sent a malformed answer to {what}: {cause}")
+
+
+def _unique(items: list[dict[str, Any]], seen: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Items not met before (by id): a server can repeat one across pages."""
+    seen = set() if seen is None else seen
+    for item in items:
+        key = item.get("id")
+        if key is None or key not in seen:
+            if key is not None:
+                seen.add(key)
+            yield item
+
+
+def _raw_coordinates_of(item: Mapping[str, Any]) -> RawCoordinates:
+    return raw_coordinates(str(item["name"]))
+
+
+def _coordinates(item: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(group, name, version) of a search item; raw files by their layout."""
+    if item.get("format") == RAW_FORMAT:
+        found = _raw_coordinates_of(item)
+        return "", found.name, found.version
+    return item.get("group") or "", item["name"], item.get("version") or ""
 
 
 def _asset_info(asset: Mapping[str, Any]) -> AssetInfo:
@@ -283,6 +422,9 @@ def _asset_info(asset: Mapping[str, Any]) -> AssetInfo:
         download_url=asset["downloadUrl"],
         sha256=checksum.get("sha256"),
         sha1=checksum.get("sha1"),
+        sha512=checksum.get("sha512"),
+        md5=checksum.get("md5"),
+        classifier=(asset.get("maven2") or {}).get("classifier") or None,
         size=asset.get("fileSize"),
         content_type=asset.get("contentType"),
         last_modified=asset.get("lastModified"),

@@ -43,3 +43,7 @@ class NexusResponseError(NexusError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class NexusPagingError(NexusResponseError):
+    """Paging could not end: a continuation token came back again, or the page bound was hit."""

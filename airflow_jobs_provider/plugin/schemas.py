@@ -49,6 +49,9 @@ class AssetOut(FromAttributes):
     file_name: str
     sha256: str | None
     sha1: str | None
+    sha512: str | None = None
+    md5: str | None = None
+    classifier: str | None = Field(default=None, description="Maven side file: sources, javadoc, tests")
     size: int | None
     last_modified: str | None
 
@@ -56,6 +59,7 @@ class AssetOut(FromAttributes):
 class RunnerImageOut(FromAttributes):
     image: str
     label: str
+    origin: str = Field(description="runner_images, default_runner_image, or nexus:<docker repository>")
 
 
 class MountEndpointOut(BaseModel):

@@ -6,7 +6,9 @@ the way Nexus 3 answers them (checked against Sonatype's documentation and the s
 
 - ``GET /service/rest/v1/repositories``: the repositories the user may browse, as a JSON list.
 - ``GET /service/rest/v1/search`` and ``/search/assets``: pages of ``search_page_size`` (50)
-  components; the asset search flattens the assets of each page of components, as Nexus does.
+  components (of any repository name: one that does not exist, or that the user may not
+  browse, is an empty page, never a 404 or 403; ``prerelease`` is ignored for Maven, so
+  ``3.0.0-RC1`` is found with ``prerelease=false``); the asset search flattens the assets of each page of components, as Nexus does.
   ``continuationToken`` is set whenever a page is full, so a result that fills its last page
   exactly ends with an extra empty page. The token is hex of ``<offset>:<md5 of the query>``;
   a token that is not hex, or belongs to another query, is a 400 with Nexus's validation
@@ -18,14 +20,24 @@ the way Nexus 3 answers them (checked against Sonatype's documentation and the s
   returned no results" or 400 "Search returned multiple assets, …" (text/plain).
 - ``GET /service/rest/v1/components?repository=``: pages of ``components_page_size`` (100),
   token = id of the last component of a full page; no repository is 422, an unknown one 404,
-  one the user may not browse 403, an unusable token 400 "Invalid continuation token".
+  one the user may not browse 403 (empty body, an ``X-Siesta-FaultId`` header), an unusable
+  token 400 "Invalid continuation token".
 - ``GET /service/rest/v1/components/{id}``: one component; ids are url-safe base64 without
   padding of ``<repository>:<internal id>``.
 - ``GET /repository/<repository>/<path>``: the asset's bytes, 404 when missing.
 
+Formats as Nexus models them: ``maven2`` components hold the main artifact and side files
+(classified jars carry ``maven2.classifier``; ``.pom`` and ``.sha1``/``.md5``/``.sha256``
+sidecars are assets too), while ``maven-metadata.xml`` belongs to no component (served, never
+searched). In ``raw`` repositories every file is its own component: ``version`` "", ``name``
+its full path with a leading ``/``, ``group`` its folder (``/etl/patients/1.10.0``). ``docker``
+components are images: name = image, version = tag, one manifest asset.
+
 Authentication is HTTP basic: a missing (with anonymous access off) or wrong login is a 401
-with Nexus's ``WWW-Authenticate`` realm; a user denied a repository gets a 403 there, and a
-user denied everything also lacks ``nx-search-read`` and gets a 403 from the search.
+with Nexus's ``WWW-Authenticate`` realm. A user denied a repository (or everything) gets an
+empty list and empty search pages, and a 403 only from ``/v1/components`` and the content.
+Faults for tests: 5xx answers (optionally with a body, e.g. a Java exception about the
+request), hangs, cut JSON, and continuation tokens handed back unchanged.
 Pass an ``ssl_context`` to serve HTTPS.
 """
 
@@ -42,7 +54,8 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -90,6 +103,7 @@ class _Fault:
     kind: str  # "status", "hang" or "malformed"
     remaining: int
     status: int = 503
+    body: str | None = None
     seconds: float = 0.0
     path_contains: str | None = None
 
@@ -170,6 +184,10 @@ class FakeNexus:
         self._content: dict[tuple[str, str], bytes] = {}
         self._denied: dict[str, set[str] | None] = {}
         self._faults: list[_Fault] = []
+        self._orphans: dict[tuple[str, str], dict[str, Any]] = {}
+        self.repeat_tokens = False  # hand every continuation token back unchanged (a broken proxy)
+        # called after each answer: lets a test publish between two pages of a listing
+        self.after_request: Callable[[LoggedRequest], None] | None = None
         self._log: list[LoggedRequest] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -250,6 +268,56 @@ class FakeNexus:
             self._components.append(component)
             return [self._render(asset) for asset in component.assets]
 
+    def add_raw_file(
+        self, repository: str, path: str, data: bytes, *, checksums: Iterable[str] = CHECKSUMS
+    ) -> dict[str, Any]:
+        """A file of a raw repository: its own component, named by its path, grouped by its folder."""
+        path = path.strip("/")
+        folder = path.rpartition("/")[0]
+        (asset,) = self.add_component(
+            repository, f"/{folder}", f"/{path}", "", {path: data}, checksums=checksums
+        )
+        return asset
+
+    def add_maven_version(
+        self, repository: str, group: str, name: str, version: str, main: bytes, extension: str = "jar"
+    ) -> list[dict[str, Any]]:
+        """A Maven version as a build publishes it: the main artifact, classified jars, the pom,
+        and checksum sidecars of the main artifact and the pom."""
+        stem = f"{name}-{version}"
+        pom = f"<project><artifactId>{name}</artifactId><version>{version}</version></project>".encode()
+        files: dict[str, bytes] = {
+            f"{stem}.{extension}": main,
+            f"{stem}-sources.jar": b"PK sources of " + stem.encode(),
+            f"{stem}-javadoc.jar": b"PK javadoc of " + stem.encode(),
+            f"{stem}-tests.jar": b"PK tests of " + stem.encode(),
+            f"{stem}.pom": pom,
+        }
+        for file_name in (f"{stem}.{extension}", f"{stem}.pom"):
+            for algorithm in ("sha1", "md5", "sha256"):
+                files[f"{file_name}.{algorithm}"] = (
+                    hashlib.new(algorithm, files[file_name]).hexdigest().encode()
+                )
+        return self.add_component(repository, group, name, version, files)
+
+    def add_maven_metadata(self, repository: str, group: str, name: str, versions: Iterable[str]) -> str:
+        """``maven-metadata.xml`` of an artifact: an asset of no component, as in Nexus. Its path."""
+        listed = "".join(f"<version>{v}</version>" for v in versions)
+        data = f"<metadata><versioning><versions>{listed}</versions></versioning></metadata>".encode()
+        path = "/".join([*group.split("."), name, "maven-metadata.xml"])
+        with self._lock:
+            component = _Component("", repository, self._repositories[repository]["format"], None, "", "")
+            self._orphans[(repository, path)] = self._asset(
+                component, path, data, CHECKSUMS, datetime.now(timezone.utc)
+            )
+            self._content[(repository, path)] = data
+        return path
+
+    def add_docker_image(self, repository: str, image: str, tag: str) -> None:
+        """An image tag of a docker repository: component name = image, version = tag."""
+        manifest = json.dumps({"schemaVersion": 2, "tag": tag}).encode()
+        self.add_component(repository, None, image, tag, {f"v2/{image}/manifests/{tag}": manifest})
+
     def replace_content(self, repository: str, path: str, data: bytes) -> None:
         """Serve other bytes for an asset while its listed checksums stay: a corrupt blob."""
         with self._lock:
@@ -267,9 +335,12 @@ class FakeNexus:
 
     # -- faults ----------------------------------------------------------------------------
 
-    def fail_next(self, count: int = 1, status: int = 503, *, path_contains: str | None = None) -> None:
-        """Answer the next ``count`` requests (whose path contains ``path_contains``) with ``status``."""
-        self._add_fault(_Fault("status", count, status=status, path_contains=path_contains))
+    def fail_next(
+        self, count: int = 1, status: int = 503, *, path_contains: str | None = None, body: str | None = None
+    ) -> None:
+        """Answer the next ``count`` requests (whose path contains ``path_contains``) with ``status``
+        and ``body`` (default: the status's phrase)."""
+        self._add_fault(_Fault("status", count, status=status, path_contains=path_contains, body=body))
 
     def hang_next(self, count: int = 1, seconds: float = 30.0, *, path_contains: str | None = None) -> None:
         """Let the next ``count`` requests wait ``seconds`` (or until stop) before any answer."""
@@ -346,16 +417,20 @@ class FakeNexus:
             "fileSize": len(data),
             "blobCreated": _nexus_time(now),
         }
-        if component.format == "maven2":
+        if component.format == "maven2" and component.name:
             file_name = path.rsplit("/", 1)[-1]
             stem = f"{component.name}-{component.version}"
             extension = file_name[len(stem) + 1 :] if file_name.startswith(stem + ".") else ""
-            asset["maven2"] = {
+            maven2 = {
                 "extension": extension or file_name.rsplit(".", 1)[-1],
                 "groupId": component.group,
                 "artifactId": component.name,
                 "version": component.version,
             }
+            if file_name.startswith(stem + "-"):  # <name>-<version>-<classifier>.<extension>
+                classifier, _, maven2["extension"] = file_name[len(stem) + 1 :].partition(".")
+                maven2["classifier"] = classifier
+            asset["maven2"] = maven2
         return asset
 
     def _render(self, asset: dict[str, Any]) -> dict[str, Any]:
@@ -378,9 +453,6 @@ class FakeNexus:
     def _may_browse(self, user: str | None, repository: str) -> bool:
         denied = self._denied.get(user or "anonymous", set())
         return denied is not None and repository not in denied
-
-    def _may_search(self, user: str | None) -> bool:
-        return self._denied.get(user or "anonymous", set()) is not None
 
 
 class _Reply(Exception):
@@ -435,6 +507,8 @@ class _Handler(BaseHTTPRequestHandler):
         except _Reply as reply:
             entry.status = reply.status
             self.nexus._record(entry)
+            if self.nexus.after_request is not None:
+                self.nexus.after_request(entry)
             self._send(reply, head=head)
 
     def _send(self, reply: _Reply, *, head: bool) -> None:
@@ -458,7 +532,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "malformed":
             raise _Reply(200, b'{"items" : [ {"id" : "bWF2ZW4', "application/json")
         else:
-            raise _text_reply(fault.status, HTTPStatus(fault.status).phrase)
+            raise _text_reply(fault.status, fault.body or HTTPStatus(fault.status).phrase)
 
     def _authenticate(self) -> str | None:
         header = self.headers.get("Authorization")
@@ -508,8 +582,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _search(self, kind: str, query: dict[str, list[str]], user: str | None) -> None:
         nexus = self.nexus
-        if not nexus._may_search(user):
-            raise _Reply(403)
         params = {key: values[-1] for key, values in query.items()}
         fingerprint = hashlib.md5(
             json.dumps(
@@ -529,6 +601,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if len(page) == size
                 else None
             )
+            if nexus.repeat_tokens and token is not None and "continuationToken" in params:
+                token = params["continuationToken"]
             if kind == "":
                 raise _json_reply(
                     {"items": [nexus._component_json(c) for c in page], "continuationToken": token}
@@ -639,7 +713,7 @@ class _Handler(BaseHTTPRequestHandler):
         if repository not in self.nexus._repositories:
             raise _text_reply(404, f"Unable to locate repository with id {repository}")
         if not self.nexus._may_browse(user, repository):
-            raise _Reply(403)
+            raise _Reply(403, headers={"X-Siesta-FaultId": str(uuid.uuid4())})
 
     def _content(self, location: str, user: str | None) -> None:
         nexus = self.nexus
@@ -657,7 +731,7 @@ class _Handler(BaseHTTPRequestHandler):
                     for a in c.assets
                     if a["path"] == path
                 ),
-                None,
+                nexus._orphans.get((repository, path)),
             )
         if data is None or asset is None:
             raise _Reply(404, b"<html><body><h1>404 - Not Found</h1></body></html>", "text/html")

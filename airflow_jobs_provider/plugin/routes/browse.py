@@ -14,8 +14,10 @@ from fastapi import APIRouter, Path, Query, status
 
 from airflow_jobs_provider.artifacts.registry import SOURCES, get_artifact_source
 from airflow_jobs_provider.artifacts.source import ArtifactSource
+from airflow_jobs_provider.artifacts.versions import is_release
 from airflow_jobs_provider.deployments.catalogs import runner_catalog, smb_catalog
 from airflow_jobs_provider.deployments.naming import dag_id_for, suggest_name
+from airflow_jobs_provider.deployments.nexus_images import refresh_nexus_images
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
 from airflow_jobs_provider.plugin.errors import ApiError
 from airflow_jobs_provider.plugin.schemas import (
@@ -80,11 +82,21 @@ def search(
 
 @router.get("/sources/{source}/repositories/{repository}/versions")
 def list_versions(
-    source: SourcePath, repository: RepositoryPath, user: DagReader, name: ComponentName, group: Group = ""
+    *,
+    source: SourcePath,
+    repository: RepositoryPath,
+    user: DagReader,
+    name: ComponentName,
+    group: Group = "",
+    releases_only: Annotated[
+        bool, Query(description="Leave out pre-releases, as the version latest-release does")
+    ] = False,
 ) -> list[str]:
-    """Every version of one component, newest first."""
+    """Every version of one component, newest first; the first is what ``latest`` (or, with
+    ``releases_only``, ``latest-release``) resolves to now."""
     with _source(source) as artifacts:
-        return artifacts.versions(repository, group, name)
+        versions = artifacts.versions(repository, group, name)
+    return [version for version in versions if is_release(version)] if releases_only else versions
 
 
 @router.get("/sources/{source}/repositories/{repository}/assets")
@@ -106,6 +118,8 @@ def list_assets(
 
 @router.get("/catalogs/runner-images")
 def list_runner_images(user: DagReader) -> list[RunnerImageOut]:
+    """The admin's images, then the tags of the Nexus docker repository (listed again when stale)."""
+    refresh_nexus_images()
     return [RunnerImageOut.model_validate(image) for image in runner_catalog()]
 
 

@@ -150,3 +150,43 @@ def test_globs_are_case_sensitive() -> None:
 def test_download_access_defaults_to_no_login() -> None:
     access = InMemorySource({}).download_access()
     assert access == DownloadAccess() and access.username is None and access.verify_tls
+
+
+MAVEN_BUILD = [
+    f"org/example/job/2.0/{name}"
+    for name in [
+        "job-2.0.jar",
+        "job-2.0-sources.jar",
+        "job-2.0-javadoc.jar",
+        "job-2.0-tests.jar",
+        "job-2.0.pom",
+        "job-2.0.jar.sha1",
+        "job-2.0.jar.md5",
+        "job-2.0.jar.sha256",
+        "job-2.0.pom.sha1",
+    ]
+]
+
+
+def test_classified_jars_and_sidecars_are_never_runnable_by_default() -> None:
+    assert paths(InMemorySource({"2.0": MAVEN_BUILD}), ref()) == ["org/example/job/2.0/job-2.0.jar"]
+
+
+def test_the_main_artifact_wins_among_several_runnable_files() -> None:
+    source = InMemorySource({"2.0": ["org/example/job/2.0/job-2.0.zip", "org/example/job/2.0/install.sh"]})
+    assert paths(source, ref()) == ["org/example/job/2.0/job-2.0.zip"]
+
+
+def test_a_side_file_named_explicitly_is_run() -> None:
+    source = InMemorySource({"2.0": MAVEN_BUILD})
+    assert paths(source, ref("2.0", "job-2.0-sources.jar")) == ["org/example/job/2.0/job-2.0-sources.jar"]
+
+
+def test_a_script_whose_name_ends_like_a_classifier_is_not_a_side_file() -> None:
+    assert paths(InMemorySource({"1": ["x/run-tests.py"]}), ref()) == ["x/run-tests.py"]
+
+
+def test_latest_release_skips_pre_releases() -> None:
+    source = InMemorySource({"2.9.0": ["a.py"], "3.0.0-RC1": ["b.py"], "3.1.0-SNAPSHOT": ["c.py"]})
+    assert source.resolve(ref()).version == "3.1.0-SNAPSHOT"
+    assert source.resolve(ref("latest-release")).version == "2.9.0"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airflow_jobs_provider.artifacts.versions import ComparableVersion, newest_first, version_key
+from airflow_jobs_provider.artifacts.versions import ComparableVersion, is_release, newest_first, version_key
 
 ASCENDING = [
     "1.0-alpha",
@@ -178,3 +178,38 @@ def test_newest_first_is_a_descending_permutation(versions: list[str]) -> None:
     keys = [version_key(v) for v in ordered]
     assert all(keys[i] >= keys[i + 1] for i in range(len(keys) - 1))
     assert newest_first(ordered) == ordered
+
+
+def test_a_timestamped_snapshot_ranks_as_its_snapshot_below_the_release() -> None:
+    ordered = ["2.0.0", "2.0.0-20240213.091500-4", "2.0.0-20240212.174455-3", "2.0.0-SNAPSHOT", "2.0.0-rc.1"]
+    assert newest_first(reversed(ordered)) == ordered
+    assert (
+        version_key("2.0.0-20240212.174455-3") < version_key("2.0.0") < version_key("2.0.1-20240101.000000-1")
+    )
+
+
+@pytest.mark.parametrize(
+    "version",
+    [
+        "3.0.0-RC1",
+        "3.0.0-cr2",
+        "1.0-alpha-1",
+        "1.0.a1",
+        "1.0-beta",
+        "1.0-b2",
+        "1.0-M1",
+        "1.0-milestone-2",
+        "1.0-SNAPSHOT",
+        "2.0.0-20240212.174455-3",
+        "2.0.0-rc.1",
+    ],
+)
+def test_pre_releases_are_not_releases(version: str) -> None:
+    assert not is_release(version)
+
+
+@pytest.mark.parametrize(
+    "version", ["1.0", "1.10.0", "2024.01", "1.0-sp1", "1.0-ga", "1.0.Final", "1.0-20240212"]
+)
+def test_releases_are_releases(version: str) -> None:
+    assert is_release(version)

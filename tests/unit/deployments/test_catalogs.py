@@ -20,7 +20,7 @@ def test_runner_images_with_labels_commas_and_lines() -> None:
         "Python 3.12=python:3.12-slim, Talend (Java 17)=registry.example.org/talend-runner:17\nr-base:4.4\n"
     )
     assert parse_runner_images(text, default_image="python:3.12-slim") == (
-        RunnerImage(image="python:3.12-slim", label="Python 3.12"),
+        RunnerImage(image="python:3.12-slim", label="Python 3.12", origin="runner_images"),
         RunnerImage(image="registry.example.org/talend-runner:17", label="Talend (Java 17)"),
         RunnerImage(image="r-base:4.4", label="r-base:4.4"),
     )
@@ -28,7 +28,7 @@ def test_runner_images_with_labels_commas_and_lines() -> None:
 
 def test_the_default_runner_image_is_always_offered() -> None:
     assert parse_runner_images("", default_image="python:3.12-slim") == (
-        RunnerImage(image="python:3.12-slim", label="python:3.12-slim"),
+        RunnerImage(image="python:3.12-slim", label="python:3.12-slim", origin="default_runner_image"),
     )
 
 

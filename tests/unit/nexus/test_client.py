@@ -22,6 +22,7 @@ from airflow_jobs_provider.hooks.nexus_errors import (
     NexusConnectionError,
     NexusForbiddenError,
     NexusNotFoundError,
+    NexusPagingError,
     NexusResponseError,
     NexusTimeoutError,
     NexusTLSError,
@@ -120,7 +121,6 @@ def test_versions_follow_every_page_and_keep_only_this_component(
     assert client.versions("releases", "org.example", "job") == ["2.0", "2.0-rc.1", "1.10", "1.9", "1.0"]
     searches = [r for r in nexus.requests if r.path.endswith("/search")]
     assert len(searches) == 4  # 6 matching components in pages of 2, and the empty page Nexus adds
-    assert searches[0].query["sort"] == ["version"] and searches[0].query["direction"] == ["desc"]
 
 
 def test_versions_without_group_keep_only_groupless_components(nexus: FakeNexus, client: NexusClient) -> None:
@@ -130,15 +130,24 @@ def test_versions_without_group_keep_only_groupless_components(nexus: FakeNexus,
     assert "group" not in nexus.requests[-1].query
 
 
-def test_versions_stop_at_the_page_cap(
-    nexus: FakeNexus, sleeps: Sleeps, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_versions_past_the_page_bound_are_an_error_not_a_silent_cut(nexus: FakeNexus, sleeps: Sleeps) -> None:
     nexus.search_page_size = 2
     for index in range(10):
         add_job(nexus, f"1.{index}")
     capped = NexusClient(nexus.base_url, auth=("alice", PASSWORD), max_pages=2, sleep=sleeps)
-    assert capped.versions("releases", "org.example", "job") == ["1.9", "1.8", "1.7", "1.6"]
-    assert "after 2 pages" in caplog.text
+    with pytest.raises(
+        NexusPagingError, match=r"more than 2 pages; raise \[job_orchestrator\] nexus_max_pages"
+    ):
+        capped.versions("releases", "org.example", "job")
+    roomy = NexusClient(nexus.base_url, auth=("alice", PASSWORD), max_pages=6, sleep=sleeps)
+    assert roomy.versions("releases", "org.example", "job")[:2] == ["1.9", "1.8"]
+
+
+def test_the_default_page_bound_reads_a_thousand_versions(nexus: FakeNexus, client: NexusClient) -> None:
+    for index in range(1001):  # pages of 50: the old cap of 20 pages dropped the 1001st
+        add_job(nexus, f"1.{index}")
+    versions = client.versions("releases", "org.example", "job")
+    assert len(versions) == 1001 and versions[0] == "1.1000"
 
 
 def test_assets_of_a_version(nexus: FakeNexus, client: NexusClient) -> None:
@@ -194,14 +203,55 @@ class TestDownload:
             client.download(asset, tmp_path / "bad.zip")
         assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.zip"]
 
-    def test_an_asset_without_checksum_is_refused(
-        self, nexus: FakeNexus, client: NexusClient, tmp_path: Path
+    @pytest.mark.parametrize(
+        ("listed", "used"),
+        [
+            (("sha1", "md5", "sha256", "sha512"), "sha256"),
+            (("sha1", "md5", "sha512"), "sha512"),
+            (("md5", "sha1"), "sha1"),
+            (("md5",), "md5"),
+        ],
+    )
+    def test_the_strongest_listed_checksum_verifies_and_a_weaker_one_is_logged(
+        self,
+        nexus: FakeNexus,
+        client: NexusClient,
+        tmp_path: Path,
+        caplog: pytest.LogCaptureFixture,
+        listed: tuple[str, ...],
+        used: str,
     ) -> None:
-        add_job(nexus, "1.0", checksums=("md5",))
+        stored = add_job(nexus, "1.0", checksums=listed)
         (asset,) = client.assets("releases", "org.example", "job", "1.0")
-        with pytest.raises(ArtifactError, match="cannot be verified"):
+        client.download(asset, tmp_path / "ok.zip")
+        weaker = [r.getMessage() for r in caplog.records if "weaker checksum" in r.getMessage()]
+        assert weaker == (
+            []
+            if used == "sha256"
+            else [f"{asset.path}: the source lists no sha256; verified with {used}, a weaker checksum"]
+        )
+        nexus.replace_content("releases", stored["path"], b"tampered")
+        with pytest.raises(ChecksumMismatchError, match=f"{used} of the download"):
+            client.download(asset, tmp_path / "bad.zip")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.zip"]
+
+    def test_an_asset_without_any_checksum_is_refused_unless_the_admin_allows_it(
+        self,
+        nexus: FakeNexus,
+        client: NexusClient,
+        sleeps: Sleeps,
+        tmp_path: Path,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        add_job(nexus, "1.0", checksums=())
+        (asset,) = client.assets("releases", "org.example", "job", "1.0")
+        with pytest.raises(ArtifactError, match=r"no checksum.*refused.*allow_unverified_assets = true"):
             client.download(asset, tmp_path / asset.file_name)
         assert list(tmp_path.iterdir()) == []
+        lenient = NexusClient(nexus.base_url, auth=("alice", PASSWORD), allow_unverified=True, sleep=sleeps)
+        lenient.download(asset, tmp_path / asset.file_name)
+        assert (tmp_path / asset.file_name).read_bytes() == b"job 1.0"
+        assert "downloaded UNVERIFIED (allowed)" in caplog.text
 
     def test_memory_stays_flat_for_a_large_asset(
         self, nexus: FakeNexus, client: NexusClient, tmp_path: Path
@@ -253,10 +303,22 @@ class TestAuthentication:
         assert "Wr0ng-pa55" not in repr(wrong)
         assert sleeps == []  # a 401 is not retried
 
-    def test_a_user_without_privileges_is_forbidden(self, nexus: FakeNexus, sleeps: Sleeps) -> None:
+    def test_a_user_without_privileges_is_told_so_not_shown_an_empty_repository(
+        self, nexus: FakeNexus, sleeps: Sleeps
+    ) -> None:
+        add_job(nexus, "1.0")
         nexus.deny("bob")
-        with pytest.raises(NexusForbiddenError, match=r"user 'bob'.*HTTP 403"):
-            NexusClient(nexus.base_url, auth=("bob", "bobs-password"), sleep=sleeps).search("releases")
+        bob = NexusClient(nexus.base_url, auth=("bob", "bobs-password"), sleep=sleeps)
+        assert bob.list_repositories() == []  # what Nexus answers: nothing, not a 403
+        for attempt in (
+            lambda: bob.search("releases"),
+            lambda: bob.versions("releases", "org.example", "job"),
+        ):
+            with pytest.raises(
+                NexusForbiddenError,
+                match=r"user 'bob' may not read repository 'releases'.*lacks read privileges",
+            ):
+                attempt()
 
     def test_a_download_from_a_denied_repository_is_forbidden(
         self, nexus: FakeNexus, client: NexusClient, sleeps: Sleeps, tmp_path: Path

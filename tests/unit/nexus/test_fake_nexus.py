@@ -292,10 +292,19 @@ class TestAuthentication:
         assert get(nexus, "/repository/private/g/a/1/a-1.zip", auth=auth).status_code == 403
         assert get(nexus, "/repository/private/g/a/1/a-1.zip", auth=("alice", "secret")).status_code == 200
 
-    def test_a_user_denied_everything_may_not_search(self, nexus: FakeNexus) -> None:
+    def test_a_user_denied_everything_sees_nothing_and_gets_a_403_only_from_components(
+        self, nexus: FakeNexus
+    ) -> None:
+        nexus.add_component("releases", "g", "a", "1", {"a-1.zip": b"1"})
         nexus.deny("bob")
-        assert get(nexus, SEARCH, auth=("bob", "pw")).status_code == 403
-        assert get(nexus, "/service/rest/v1/repositories", auth=("bob", "pw")).json() == []
+        auth = ("bob", "pw")
+        assert get(nexus, "/service/rest/v1/repositories", auth=auth).json() == []
+        assert get(nexus, SEARCH, params={"repository": "releases"}, auth=auth).json()["items"] == []
+        forbidden = get(nexus, COMPONENTS, params={"repository": "releases"}, auth=auth)
+        assert (forbidden.status_code, forbidden.content) == (403, b"")
+        assert forbidden.headers["X-Siesta-FaultId"]
+        missing = get(nexus, COMPONENTS, params={"repository": "nope"}, auth=auth)
+        assert missing.status_code == 404 and "Unable to locate repository" in missing.text
 
     def test_anonymous_readers_denied_content_are_challenged(self) -> None:
         with FakeNexus() as server:
@@ -355,3 +364,76 @@ def test_unknown_endpoints_are_404(nexus: FakeNexus) -> None:
 def test_base_url_needs_a_started_server() -> None:
     with pytest.raises(RuntimeError):
         _ = FakeNexus().base_url
+
+
+class TestRealRepositoryShapes:
+    """What a data team's Nexus holds: raw files, Maven side files, docker images, odd answers."""
+
+    def test_a_raw_file_is_its_own_component_named_by_path_grouped_by_folder(self, nexus: FakeNexus) -> None:
+        nexus.add_raw_file("raw-files", "etl/patients/1.10.0/patients_1.10.0.zip", b"PK")
+        (item,) = get(nexus, SEARCH, params={"repository": "raw-files"}).json()["items"]
+        assert (item["group"], item["name"], item["version"]) == (
+            "/etl/patients/1.10.0",
+            "/etl/patients/1.10.0/patients_1.10.0.zip",
+            "",
+        )
+        (asset,) = item["assets"]
+        assert asset["path"] == "etl/patients/1.10.0/patients_1.10.0.zip" and "maven2" not in asset
+        by_folder = {"repository": "raw-files", "group": "/etl/patients/*"}
+        assert len(get(nexus, SEARCH, params=by_folder).json()["items"]) == 1
+        assert get(nexus, "/repository/raw-files/" + asset["path"]).content == b"PK"
+
+    def test_a_maven_version_holds_classified_jars_the_pom_and_sidecars(self, nexus: FakeNexus) -> None:
+        nexus.add_maven_version("releases", "org.example", "job", "1.0", b"PK main")
+        (item,) = get(nexus, SEARCH, params={"repository": "releases"}).json()["items"]
+        by_name = {asset["path"].rsplit("/", 1)[-1]: asset.get("maven2", {}) for asset in item["assets"]}
+        assert sorted(by_name) == sorted(
+            ["job-1.0.jar", "job-1.0-sources.jar", "job-1.0-javadoc.jar", "job-1.0-tests.jar", "job-1.0.pom"]
+            + [f"job-1.0.{kind}.{sum}" for kind in ("jar", "pom") for sum in ("sha1", "md5", "sha256")]
+        )
+        assert "classifier" not in by_name["job-1.0.jar"] and by_name["job-1.0.jar"]["extension"] == "jar"
+        assert (
+            by_name["job-1.0-sources.jar"]["classifier"],
+            by_name["job-1.0-sources.jar"]["extension"],
+        ) == (
+            "sources",
+            "jar",
+        )
+        assert by_name["job-1.0.jar.sha1"]["extension"] == "jar.sha1"
+        sidecar = get(nexus, "/repository/releases/org/example/job/1.0/job-1.0.jar.sha1").text
+        assert sidecar == hashlib.sha1(b"PK main").hexdigest()
+
+    def test_maven_metadata_belongs_to_no_component(self, nexus: FakeNexus) -> None:
+        path = nexus.add_maven_metadata("releases", "org.example", "job", ["1.0", "1.1"])
+        assert path == "org/example/job/maven-metadata.xml"
+        assert get(nexus, SEARCH, params={"repository": "releases"}).json()["items"] == []
+        assert b"<version>1.1</version>" in get(nexus, f"/repository/releases/{path}").content
+
+    def test_docker_images_are_components_named_by_image_versioned_by_tag(self, nexus: FakeNexus) -> None:
+        nexus.add_repository("docker-runners", format="docker")
+        nexus.add_docker_image("docker-runners", "data/python-runner", "3.12")
+        (item,) = get(nexus, SEARCH, params={"repository": "docker-runners"}).json()["items"]
+        assert (item["format"], item["name"], item["version"]) == ("docker", "data/python-runner", "3.12")
+        assert item["assets"][0]["path"] == "v2/data/python-runner/manifests/3.12"
+
+    def test_an_unknown_repository_is_an_empty_search_but_a_404_of_components(self, nexus: FakeNexus) -> None:
+        answer = get(nexus, SEARCH, params={"repository": "nope"})
+        assert answer.status_code == 200 and answer.json() == {"items": [], "continuationToken": None}
+        assert get(nexus, COMPONENTS, params={"repository": "nope"}).status_code == 404
+
+    def test_prerelease_false_still_finds_a_maven_release_candidate(self, nexus: FakeNexus) -> None:
+        nexus.add_component("releases", "g", "a", "3.0.0-RC1", {"a-3.0.0-RC1.jar": b"rc"})
+        params = {"repository": "releases", "prerelease": "false"}
+        assert [i["version"] for i in get(nexus, SEARCH, params=params).json()["items"]] == ["3.0.0-RC1"]
+
+    def test_a_500_can_carry_a_java_exception(self, nexus: FakeNexus) -> None:
+        nexus.fail_next(1, 500, body='java.lang.NumberFormatException: For input string: "x"')
+        answer = get(nexus, SEARCH, params={"repository": "releases"})
+        assert answer.status_code == 500 and "NumberFormatException" in answer.text
+
+    def test_a_repeated_token_fault_hands_the_token_back(self, nexus: FakeNexus) -> None:
+        nexus.search_page_size = 1
+        fill(nexus, 3)
+        nexus.repeat_tokens = True
+        first = page(nexus, SEARCH, None)["continuationToken"]
+        assert page(nexus, SEARCH, first)["continuationToken"] == first

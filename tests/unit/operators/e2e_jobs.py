@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+from pathlib import Path
 from typing import Any
 
 from tests.fakes.nexus import FakeNexus
@@ -130,6 +132,30 @@ import sys
 print("failing job: about to exit with code 3", flush=True)
 sys.exit(3)
 """
+
+
+def runnable_jar(main_class: str, java_source: str, build: Path) -> bytes:
+    """A jar whose manifest names ``main_class``, compiled from ``java_source`` with the JDK."""
+    build.mkdir(parents=True)
+    source = build / f"{main_class}.java"
+    source.write_text(java_source, encoding="utf-8")
+    subprocess.run(["javac", "-d", str(build / "classes"), str(source)], check=True)
+    jar = build / f"{main_class}.jar"
+    subprocess.run(
+        [
+            "jar",
+            "--create",
+            "--file",
+            str(jar),
+            "--main-class",
+            main_class,
+            "-C",
+            str(build / "classes"),
+            ".",
+        ],
+        check=True,
+    )
+    return jar.read_bytes()
 
 
 def argv_job(label: str) -> bytes:

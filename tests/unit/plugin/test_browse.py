@@ -119,8 +119,8 @@ def test_catalogs_schema_and_name_suggestion(
     )
     viewer = api("viewer")
     assert viewer("GET", "/catalogs/runner-images").json() == [
-        {"image": "python:3.12-slim", "label": "python:3.12-slim"},
-        {"image": "registry.example.org/talend:17", "label": "Talend (Java 17)"},
+        {"image": "python:3.12-slim", "label": "python:3.12-slim", "origin": "default_runner_image"},
+        {"image": "registry.example.org/talend:17", "label": "Talend (Java 17)", "origin": "runner_images"},
     ]
     assert viewer("GET", "/catalogs/mounts").json() == [
         {"name": "research", "source": "//files.example.org/research"}
@@ -150,3 +150,71 @@ def test_a_missing_nexus_connection_is_503(api: Callable[..., Api], monkeypatch:
     response = api()("GET", "/sources/nexus/repositories/releases/search")
     assert response.status_code == 503
     assert "has no host" in response.json()["detail"]
+
+
+def test_a_raw_repository_browses_like_maven_components(api: Callable[..., Api], nexus: FakeNexus) -> None:
+    nexus.add_repository("raw-jobs", format="raw")
+    for version in ("1.9.3", "1.10.0", "2.0.0-rc.1"):
+        nexus.add_raw_file("raw-jobs", f"etl/patients/{version}/patients_{version}.zip", version.encode())
+    viewer = api("viewer")
+    page = viewer("GET", "/sources/nexus/repositories/raw-jobs/search").json()
+    components = [(c["group"], c["name"], c["versions"]) for c in page["components"]]
+    assert components == [("", "etl/patients", ["1.10.0", "1.9.3"])]  # a page holds two files
+    versions = viewer("GET", "/sources/nexus/repositories/raw-jobs/versions", params={"name": "etl/patients"})
+    assert versions.json() == ["2.0.0-rc.1", "1.10.0", "1.9.3"]
+    releases = viewer(
+        "GET",
+        "/sources/nexus/repositories/raw-jobs/versions",
+        params={"name": "etl/patients", "releases_only": "true"},
+    )
+    assert releases.json() == ["1.10.0", "1.9.3"]
+    assets = viewer(
+        "GET",
+        "/sources/nexus/repositories/raw-jobs/assets",
+        params={"name": "etl/patients", "version": "1.10.0"},
+    )
+    assert assets.status_code == 200, assets.text
+    assert [a["path"] for a in assets.json()] == ["etl/patients/1.10.0/patients_1.10.0.zip"]
+
+
+def test_a_misspelt_repository_is_404_not_an_empty_page(api: Callable[..., Api], nexus: FakeNexus) -> None:
+    response = api()("GET", "/sources/nexus/repositories/nope/search")
+    assert response.status_code == 404
+    assert "repository 'nope' does not exist" in response.json()["detail"]
+
+
+def test_maven_side_files_show_their_classifier(api: Callable[..., Api], nexus: FakeNexus) -> None:
+    nexus.add_maven_version("releases", GROUP, "loader", "1.0", b"PK")
+    assets = api()(
+        "GET",
+        "/sources/nexus/repositories/releases/assets",
+        params={"group": GROUP, "name": "loader", "version": "1.0"},
+    ).json()
+    classifiers = {a["file_name"]: a["classifier"] for a in assets}
+    assert classifiers["loader-1.0.jar"] is None and classifiers["loader-1.0-sources.jar"] == "sources"
+
+
+def test_a_raw_talend_zip_deploys_with_latest_release(api: Callable[..., Api], nexus: FakeNexus) -> None:
+    from tests.unit.plugin.conftest import local_spec
+
+    nexus.add_repository("raw-jobs", format="raw")
+    for version in ("1.10.0", "2.0.0-RC1"):
+        nexus.add_raw_file("raw-jobs", f"etl/patients/{version}/patients_{version}.zip", version.encode())
+    artifact = {
+        "source": "nexus",
+        "repository": "raw-jobs",
+        "name": "etl/patients",
+        "version": "latest-release",
+    }
+    spec = local_spec("patients", artifact=artifact)
+    checks = {
+        c["name"]: (c["verdict"], c["message"])
+        for c in api()("POST", "/preflight", json=spec).json()["checks"]
+    }
+    assert checks["artifact"] == (
+        "ok",
+        "raw-jobs/etl/patients:latest-release resolves to version 1.10.0: etl/patients/1.10.0/patients_1.10.0.zip",
+    )
+    created = api()("POST", "/deployments", json=spec)
+    assert created.status_code == 201, created.text
+    assert created.json()["spec"]["artifact"]["version"] == "latest-release"

@@ -41,6 +41,13 @@ class PodDefaults:
     https_proxy: str
     no_proxy: str
     max_unpacked_bytes: int
+    run_as_user: int | None = None
+    run_as_group: int | None = None
+    fs_group: int | None = None
+    security_relaxations: str = ""
+    ca_bundle_configmap: str = ""
+    ca_bundle_secret: str = ""
+    ca_bundle_key: str = "ca.crt"
 
     @classmethod
     def from_config(cls) -> PodDefaults:
@@ -61,7 +68,24 @@ class PodDefaults:
             https_proxy=_get("https_proxy"),
             no_proxy=_get("no_proxy"),
             max_unpacked_bytes=int(_get("max_unpacked_bytes")),
+            run_as_user=_id("run_as_user"),
+            run_as_group=_id("run_as_group"),
+            fs_group=_id("fs_group"),
+            security_relaxations=_get("pod_security_relaxations"),
+            ca_bundle_configmap=_get("pod_ca_bundle_configmap"),
+            ca_bundle_secret=_get("pod_ca_bundle_secret"),
+            ca_bundle_key=_get("pod_ca_bundle_key"),
         )
+
+
+def _id(option: str) -> int | None:
+    """A user or group id option: empty for none, else a number of at least 0."""
+    text = _get(option)
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"[{SECTION}] {option} = {text!r} must be a user or group id (a number), or empty")
+    return int(text)
 
 
 def default_init_image() -> str:

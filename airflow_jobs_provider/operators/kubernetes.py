@@ -33,24 +33,31 @@ from airflow_jobs_provider.operators.config_secret import (
 )
 from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
 from airflow_jobs_provider.operators.pod_builder import (
+    ca_bundle_volume,
+    check_ca_bundle_options,
     check_config_files,
     config_files_mount,
     config_files_volume,
     container_args,
+    container_security_context,
     fetch_init_container,
     image_pull_secrets,
     job_labels,
     label_value,
     mount_volumes,
     plain_env,
+    pod_fetch_plan,
+    pod_security_context,
     proxy_env,
     resource_requirements,
     runner_command,
+    security_relaxations,
     workspace_mount,
     workspace_volume,
 )
 from airflow_jobs_provider.operators.pod_failure import describe_pod_failure
 from airflow_jobs_provider.operators.pod_options import (
+    DEFAULT_CA_BUNDLE_DIR,
     DEFAULT_CONFIG_DIR,
     DEFAULT_WORKSPACE,
     ConfigFile,
@@ -85,6 +92,12 @@ class NexusKubernetesOperator(KubernetesPodOperator):
     :param use_proxy: give the job the configured proxy variables.
     :param deployment_name: the deployment this task belongs to, for pod labels.
     :param workspace_path: where the workspace is mounted in both containers.
+    :param ca_bundle_dir: where the init container finds the configured CA bundle
+        (``[job_orchestrator] pod_ca_bundle_configmap`` or ``pod_ca_bundle_secret``).
+
+    The pod meets the Pod Security Standards' `restricted` profile (configured non-root ids,
+    no privilege escalation, no capabilities, seccomp RuntimeDefault) unless
+    ``[job_orchestrator] pod_security_relaxations`` relaxes it for the runner image.
     """
 
     # User values are data: nothing of this operator is rendered by Jinja, unlike its parent.
@@ -107,9 +120,12 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         deployment_name: str | None = None,
         nexus_conn_id: str | None = None,
         workspace_path: str = DEFAULT_WORKSPACE,
+        ca_bundle_dir: str = DEFAULT_CA_BUNDLE_DIR,
         **kwargs: Any,
     ) -> None:
         defaults = PodDefaults.from_config()
+        check_ca_bundle_options(defaults)
+        image = runner_image or defaults.runner_image
         ref = as_artifact_ref(artifact)
         deployment = deployment_name or ref.name
         volumes, volume_mounts = mount_volumes(mounts)
@@ -128,8 +144,13 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         kwargs.setdefault("container_resources", resource_requirements(resources or JobResources(), defaults))
         kwargs.setdefault("init_container_logs", True)
         kwargs.setdefault("log_pod_spec_on_failure", False)
+        kwargs.setdefault("security_context", pod_security_context(defaults))
+        kwargs.setdefault(
+            "container_security_context",
+            container_security_context(security_relaxations(defaults.security_relaxations, image)),
+        )
         super().__init__(
-            image=runner_image or defaults.runner_image,
+            image=image,
             cmds=runner_command(workspace_path),
             arguments=container_args(as_job_args(job_args)),
             volumes=volumes,
@@ -146,6 +167,7 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         self.deployment_name = deployment
         self.nexus_conn_id = nexus_conn_id
         self.workspace_path = workspace_path
+        self.ca_bundle_dir = ca_bundle_dir
         self.pod_defaults = defaults
         self._base_labels = dict(self.labels or {})
         self._base_volumes = list(self.volumes)
@@ -158,6 +180,9 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         base_name = self._pod_base_name or "job"
         self.name = add_unique_suffix(name=base_name) if self._random_pod_name else base_name
         self.volumes = list(self._base_volumes)
+        pod_plan = pod_fetch_plan(plan, self.pod_defaults, self.ca_bundle_dir)
+        if pod_plan.ca_bundle is not None:
+            self.volumes.append(ca_bundle_volume(self.pod_defaults))
         env = dict(self.job_env)
         if self.use_proxy:
             env.update(proxy_env(self.pod_defaults))
@@ -176,13 +201,14 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         }
         self.init_containers = [
             fetch_init_container(
-                plan=plan,
+                plan=pod_plan,
                 image=self.pod_defaults.init_image,
                 workspace_path=self.workspace_path,
                 credentials_secret=self.pod_defaults.nexus_credentials_secret
                 if resolved.ref.source == "nexus"
                 else "",
                 max_unpacked_bytes=self.pod_defaults.max_unpacked_bytes,
+                ca_bundle_dir=self.ca_bundle_dir if pod_plan.ca_bundle is not None else None,
             )
         ]
         self.pod_request_obj = None

@@ -392,8 +392,10 @@ def pod_fetch_plan(plan: FetchPlan, defaults: PodDefaults, ca_bundle_dir: str) -
     The Nexus connection's ``ca_bundle`` is a file on the worker; the pod has only what it
     mounts, so a plan that needs one needs the configured ConfigMap or Secret, or no pod at all.
     """
-    if not plan.verify_tls or plan.ca_bundle is None:
+    if plan.ca_bundle is None:
         return plan
+    if not plan.verify_tls:  # nothing is verified, and the worker's path means nothing in the pod
+        return dataclasses.replace(plan, ca_bundle=None)
     if not (defaults.ca_bundle_configmap or defaults.ca_bundle_secret):
         raise PodOptionsError(
             f"the Nexus connection trusts the CA bundle {plan.ca_bundle!r} (its extra 'ca_bundle'), a file "

@@ -55,7 +55,7 @@ from airflow_jobs_provider.operators.pod_builder import (
     workspace_mount,
     workspace_volume,
 )
-from airflow_jobs_provider.operators.pod_failure import describe_pod_failure
+from airflow_jobs_provider.operators.pod_failure import describe_pod_failure, refusal_message
 from airflow_jobs_provider.operators.pod_options import (
     DEFAULT_CA_BUNDLE_DIR,
     DEFAULT_CONFIG_DIR,
@@ -239,11 +239,11 @@ class NexusKubernetesOperator(KubernetesPodOperator):
     def get_or_create_pod(self, pod_request_obj: k8s.V1Pod, context: Any) -> k8s.V1Pod:
         """Write the pod's config Secret just before the pod, then hand it to the pod."""
         if not self.inline_config_files:
-            return super().get_or_create_pod(pod_request_obj, context)
+            return self._create_pod(pod_request_obj, context)
         contents = read_config_contents(self.inline_config_files)
         create_config_secret(self.client, pod_request_obj, contents)
         try:
-            pod = super().get_or_create_pod(pod_request_obj, context)
+            pod = self._create_pod(pod_request_obj, context)
         except BaseException:
             self._delete_config_secret(pod_request_obj)
             raise
@@ -253,6 +253,22 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         else:
             hand_config_secret_to(self.client, self.pod_manager.read_pod(pod))
         return pod
+
+    def _create_pod(self, pod_request_obj: k8s.V1Pod, context: Any) -> k8s.V1Pod:
+        """The parent's creation; a pod the API server refuses (e.g. Pod Security admission in a
+        namespace that enforces `restricted`) fails the task with the server's own words."""
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            return super().get_or_create_pod(pod_request_obj, context)
+        except ApiException as exc:
+            if exc.status != 403:
+                raise
+            namespace = pod_request_obj.metadata.namespace
+            self._raise_with_reason(
+                context, exc, f"Kubernetes refused the pod in namespace {namespace!r}: {refusal_message(exc)}"
+            )
+            raise
 
     def cleanup(
         self,
@@ -313,7 +329,10 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         self.log.error("Job pod failed: %s", reason)
         if context is not None:
             context["ti"].xcom_push(key=XCOM_FAILURE_KEY, value=reason)
-        pod_name = self.pod.metadata.name if self.pod is not None and self.pod.metadata else "?"
+        pod = (
+            self.pod if self.pod is not None else self.pod_request_obj
+        )  # one never created has only a request
+        pod_name = pod.metadata.name if pod is not None and pod.metadata else "?"
         raise AirflowException(f"Job {self.deployment_name} (pod {pod_name}) failed: {reason}") from exc
 
     def _failure_reason(self, pod: k8s.V1Pod | None) -> str | None:

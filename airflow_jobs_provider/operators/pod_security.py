@@ -166,6 +166,22 @@ def _setters(pod_bad: bool, containers: Sequence[str]) -> str:
     return " and ".join(setters)
 
 
+def _offending(spec: JsonDict, values: Callable[[JsonDict], list[str]]) -> tuple[list[str], set[str]]:
+    """The containers for which ``values`` finds something, and everything it found."""
+    names: list[str] = []
+    found: set[str] = set()
+    for container in _containers(spec):
+        bad = values(container)
+        if bad:
+            names.append(container.get("name", ""))
+            found.update(bad)
+    return names, found
+
+
+def _uses(subjects: str, count: int, what: str) -> str:
+    return f"{subjects} {_plural('uses', 'use', count)} {what}"
+
+
 def _user_namespace(spec: JsonDict) -> bool:
     """Pods in their own user namespace are exempt from the run-as-root rules."""
     return spec.get("hostUsers") is False
@@ -205,42 +221,31 @@ def _host_namespaces(metadata: JsonDict, spec: JsonDict) -> Violation | None:
 
 
 def _host_ports(metadata: JsonDict, spec: JsonDict) -> Violation | None:
-    bad: list[str] = []
-    ports: set[str] = set()
-    for container in _containers(spec):
-        used = [str(port["hostPort"]) for port in container.get("ports") or () if port.get("hostPort")]
-        if used:
-            bad.append(container.get("name", ""))
-            ports.update(used)
+    bad, ports = _offending(
+        spec, lambda c: [str(port["hostPort"]) for port in c.get("ports") or () if port.get("hostPort")]
+    )
     if not bad:
         return None
-    return Violation(
-        "hostPort",
-        f"{_containers_phrase(bad)} {_plural('uses', 'use', len(bad))} "
-        f"{_plural('hostPort', 'hostPorts', len(ports))} {', '.join(sorted(ports))}",
-    )
+    used = f"{_plural('hostPort', 'hostPorts', len(ports))} {', '.join(sorted(ports))}"
+    return Violation("hostPort", _uses(_containers_phrase(bad), len(bad), used))
+
+
+def _probe_hosts(container: JsonDict) -> list[str]:
+    handlers = [container.get(probe) for probe in ("livenessProbe", "readinessProbe", "startupProbe")]
+    lifecycle = container.get("lifecycle") or {}
+    handlers += [lifecycle.get("postStart"), lifecycle.get("preStop")]
+    actions = [
+        handler.get(kind) or {} for handler in handlers if handler for kind in ("httpGet", "tcpSocket")
+    ]
+    return [action["host"] for action in actions if action.get("host")]
 
 
 def _host_probes(metadata: JsonDict, spec: JsonDict) -> Violation | None:
-    bad: set[str] = set()
-    hosts: set[str] = set()
-    for container in _containers(spec):
-        handlers = [container.get(probe) for probe in ("livenessProbe", "readinessProbe", "startupProbe")]
-        lifecycle = container.get("lifecycle") or {}
-        handlers += [lifecycle.get("postStart"), lifecycle.get("preStop")]
-        for handler in filter(None, handlers):
-            for action in ("httpGet", "tcpSocket"):
-                host = (handler.get(action) or {}).get("host")
-                if host:
-                    bad.add(container.get("name", ""))
-                    hosts.add(host)
+    bad, hosts = _offending(spec, _probe_hosts)
     if not bad:
         return None
-    return Violation(
-        "probe or lifecycle host",
-        f"{_containers_phrase(sorted(bad))} {_plural('uses', 'use', len(bad))} "
-        f"{_plural('probe or lifecycle host', 'probe or lifecycle hosts', len(hosts))} {_quoted(sorted(hosts))}",
-    )
+    used = f"{_plural('probe or lifecycle host', 'probe or lifecycle hosts', len(hosts))} {_quoted(sorted(hosts))}"
+    return Violation("probe or lifecycle host", _uses(_containers_phrase(sorted(bad)), len(bad), used))
 
 
 def _privileged(metadata: JsonDict, spec: JsonDict) -> Violation | None:
@@ -253,13 +258,9 @@ def _privileged(metadata: JsonDict, spec: JsonDict) -> Violation | None:
 def _proc_mount(metadata: JsonDict, spec: JsonDict) -> Violation | None:
     if _user_namespace(spec):
         return None
-    bad: list[str] = []
-    types: set[str] = set()
-    for container in _containers(spec):
-        proc_mount = _context(container).get("procMount")
-        if proc_mount is not None and proc_mount != "Default":
-            bad.append(container.get("name", ""))
-            types.add(proc_mount)
+    bad, types = _offending(
+        spec, lambda c: [kind for kind in [_context(c).get("procMount")] if kind not in (None, "Default")]
+    )
     if not bad:
         return None
     return Violation(
@@ -329,11 +330,9 @@ def _volume_sources(spec: JsonDict, allowed: Callable[[str], bool]) -> Violation
             sources.update(refused)
     if not bad:
         return None
-    return Violation(
-        "restricted volume types",
-        f"{_plural('volume', 'volumes', len(bad))} {_quoted(bad)} {_plural('uses', 'use', len(bad))} "
-        f"{_plural('restricted volume type', 'restricted volume types', len(sources))} {_quoted(sorted(sources))}",
-    )
+    volumes = f"{_plural('volume', 'volumes', len(bad))} {_quoted(bad)}"
+    types = f"{_plural('restricted volume type', 'restricted volume types', len(sources))} {_quoted(sorted(sources))}"
+    return Violation("restricted volume types", _uses(volumes, len(bad), types))
 
 
 def _baseline_volumes(metadata: JsonDict, spec: JsonDict) -> Violation | None:
@@ -352,17 +351,12 @@ def _baseline_capabilities(metadata: JsonDict, spec: JsonDict) -> Violation | No
 
 
 def _added_capabilities(spec: JsonDict, allowed: frozenset[str], reason: str) -> Violation | None:
-    bad: list[str] = []
-    added: set[str] = set()
-    for container in _containers(spec):
-        extra = [
-            cap
-            for cap in (_context(container).get("capabilities") or {}).get("add") or ()
-            if cap not in allowed
-        ]
-        if extra:
-            bad.append(container.get("name", ""))
-            added.update(extra)
+    bad, added = _offending(
+        spec,
+        lambda c: [
+            cap for cap in (_context(c).get("capabilities") or {}).get("add") or () if cap not in allowed
+        ],
+    )
     if not bad:
         return None
     return Violation(

@@ -97,7 +97,8 @@ def container_args(args: Sequence[str]) -> list[str]:
 
 # ``python3 -I``: the runner ignores every PYTHON* variable and the user site folder, so the
 # job's own environment (PYTHONPATH, PYTHONSTARTUP, ...) cannot change the code that starts it.
-ISOLATED_PYTHON = ("python3", "-I")
+# ``-u`` says what PYTHONUNBUFFERED said before -I made Python ignore it.
+ISOLATED_PYTHON = ("python3", "-I", "-u")
 
 
 def runner_command(workspace_path: str) -> list[str]:
@@ -444,7 +445,6 @@ def fetch_init_container(
             BUNDLE_ENV: runner_zipapp_base64(),
             "JOB_RUNNER_TERMINATION_LOG": TERMINATION_LOG,
             "JOB_RUNNER_MAX_UNPACKED_BYTES": str(max_unpacked_bytes),
-            "PYTHONUNBUFFERED": "1",
         }
     )
     if credentials_secret:

@@ -233,7 +233,6 @@ def test_the_init_container_gets_none_of_the_job_environment() -> None:
         "JOB_RUNNER_BUNDLE",
         "JOB_RUNNER_TERMINATION_LOG",
         "JOB_RUNNER_MAX_UNPACKED_BYTES",
-        "PYTHONUNBUFFERED",
         "JOB_RUNNER_USERNAME",
         "JOB_RUNNER_PASSWORD",
     }
@@ -246,5 +245,5 @@ def test_both_containers_start_python_isolated_from_python_variables() -> None:
     pod = build_pod(CASES["minimal"])
     (init,) = pod["spec"]["initContainers"]
     (main,) = pod["spec"]["containers"]
-    assert init["command"][:3] == ["python3", "-I", "-c"]
-    assert main["command"][:2] == ["python3", "-I"]
+    assert init["command"][:4] == ["python3", "-I", "-u", "-c"]
+    assert main["command"][:3] == ["python3", "-I", "-u"]

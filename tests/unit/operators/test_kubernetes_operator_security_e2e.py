@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from airflow_jobs_provider.runner.plan import FetchPlan
+from tests.certificates import CertificateAuthority
 from tests.dag_run_process import DagRun, run_dag_process
 from tests.fakes.kubernetes_api import FakeKubernetes, Process, Scripted
 from tests.fakes.nexus import FakeNexus
-from tests.unit.nexus.test_tls import pki  # noqa: F401 - the private CA and Nexus's certificate
 from tests.unit.operators.e2e_jobs import QUICK_POD_TIMEOUTS, argv_job, reported
 
 REPOSITORY = "jobs"
@@ -88,12 +88,14 @@ class Outcome:
 
 
 @pytest.fixture(scope="module")
-def outcome(tmp_path_factory: pytest.TempPathFactory, pki: tuple[Path, Path, Path]) -> Iterator[Outcome]:  # noqa: F811
+def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     root = tmp_path_factory.mktemp("nexus-kpo-security")
     site_dir = root / "site"
     site_dir.mkdir()
     (site_dir / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    ca_pem, cert, key = pki
+    authority = CertificateAuthority.create("Test Corp CA")
+    ca_pem, cert, key = authority.write_cert(root / "ca.pem"), root / "nexus.pem", root / "nexus.key"
+    authority.issue(["127.0.0.1"], cert, key)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     nexus = FakeNexus(users={NEXUS_USER: NEXUS_PASSWORD}, anonymous=False, ssl_context=context).start()

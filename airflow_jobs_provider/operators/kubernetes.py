@@ -34,7 +34,6 @@ from airflow_jobs_provider.operators.config_secret import (
 from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
 from airflow_jobs_provider.operators.pod_builder import (
     ca_bundle_volume,
-    check_ca_bundle_options,
     check_config_files,
     config_files_mount,
     config_files_volume,
@@ -66,7 +65,7 @@ from airflow_jobs_provider.operators.pod_options import (
     Mount,
 )
 from airflow_jobs_provider.runner.plan import FetchPlan
-from airflow_jobs_provider.settings import PodDefaults
+from airflow_jobs_provider.settings import PodDefaults, PodSecuritySettings
 
 
 class NexusKubernetesOperator(KubernetesPodOperator):
@@ -124,8 +123,6 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         **kwargs: Any,
     ) -> None:
         defaults = PodDefaults.from_config()
-        check_ca_bundle_options(defaults)
-        image = runner_image or defaults.runner_image
         ref = as_artifact_ref(artifact)
         deployment = deployment_name or ref.name
         volumes, volume_mounts = mount_volumes(mounts)
@@ -144,13 +141,13 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         kwargs.setdefault("container_resources", resource_requirements(resources or JobResources(), defaults))
         kwargs.setdefault("init_container_logs", True)
         kwargs.setdefault("log_pod_spec_on_failure", False)
-        kwargs.setdefault("security_context", pod_security_context(defaults))
-        kwargs.setdefault(
-            "container_security_context",
-            container_security_context(security_relaxations(defaults.security_relaxations, image)),
+        # Given ones win; else prepare_pod fills both in from config, when the task runs.
+        self._own_security_contexts = (
+            bool(kwargs.get("security_context")),
+            kwargs.get("container_security_context") is not None,
         )
         super().__init__(
-            image=image,
+            image=runner_image or defaults.runner_image,
             cmds=runner_command(workspace_path),
             arguments=container_args(as_job_args(job_args)),
             volumes=volumes,
@@ -180,9 +177,11 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         base_name = self._pod_base_name or "job"
         self.name = add_unique_suffix(name=base_name) if self._random_pod_name else base_name
         self.volumes = list(self._base_volumes)
-        pod_plan = pod_fetch_plan(plan, self.pod_defaults, self.ca_bundle_dir)
+        security = PodSecuritySettings.from_config()
+        self._apply_security(security)
+        pod_plan = pod_fetch_plan(plan, security, self.ca_bundle_dir)
         if pod_plan.ca_bundle is not None:
-            self.volumes.append(ca_bundle_volume(self.pod_defaults))
+            self.volumes.append(ca_bundle_volume(security))
         env = dict(self.job_env)
         if self.use_proxy:
             env.update(proxy_env(self.pod_defaults))
@@ -212,6 +211,15 @@ class NexusKubernetesOperator(KubernetesPodOperator):
             )
         ]
         self.pod_request_obj = None
+
+    def _apply_security(self, security: PodSecuritySettings) -> None:
+        """The `restricted` profile, with the relaxations the admin allows the runner image."""
+        own_pod, own_container = self._own_security_contexts
+        if not own_pod:
+            self.security_context = pod_security_context(security)
+        if not own_container:
+            relaxations = security_relaxations(security.relaxations, self.image or "")
+            self.container_security_context = container_security_context(relaxations)
 
     def execute(self, context: Any) -> Any:
         source, resolved = resolve_for_run(

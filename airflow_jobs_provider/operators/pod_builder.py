@@ -38,7 +38,7 @@ from airflow_jobs_provider.operators.runner_bundle import (
     runner_zipapp_base64,
 )
 from airflow_jobs_provider.runner.plan import FetchPlan
-from airflow_jobs_provider.settings import PodDefaults
+from airflow_jobs_provider.settings import PodDefaults, PodSecuritySettings
 
 WORKSPACE_VOLUME = "job-workspace"
 CONFIG_VOLUME = "job-config"
@@ -350,14 +350,14 @@ def security_relaxations(text: str, image: str) -> frozenset[str]:
     return frozenset(allowed)
 
 
-def pod_security_context(defaults: PodDefaults) -> k8s.V1PodSecurityContext:
+def pod_security_context(security: PodSecuritySettings) -> k8s.V1PodSecurityContext:
     """What every container of a job pod shares: non-root ids, volumes owned by ``fs_group``, and
     the runtime's default seccomp profile (the `restricted` profile of the Pod Security Standards)."""
     return k8s.V1PodSecurityContext(
         run_as_non_root=True,
-        run_as_user=defaults.run_as_user,
-        run_as_group=defaults.run_as_group,
-        fs_group=defaults.fs_group,
+        run_as_user=security.run_as_user,
+        run_as_group=security.run_as_group,
+        fs_group=security.fs_group,
         seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault", local_vars_configuration=_parse_time()),
         local_vars_configuration=_parse_time(),
     )
@@ -379,45 +379,46 @@ def container_security_context(relaxations: frozenset[str] = frozenset()) -> k8s
     return context
 
 
-def check_ca_bundle_options(defaults: PodDefaults) -> None:
-    if defaults.ca_bundle_configmap and defaults.ca_bundle_secret:
+def check_ca_bundle_options(security: PodSecuritySettings) -> None:
+    if security.ca_bundle_configmap and security.ca_bundle_secret:
         raise PodOptionsError(
             "[job_orchestrator] pod_ca_bundle_configmap and pod_ca_bundle_secret are both set: "
             "the CA bundle comes from one of them"
         )
 
 
-def pod_fetch_plan(plan: FetchPlan, defaults: PodDefaults, ca_bundle_dir: str) -> FetchPlan:
+def pod_fetch_plan(plan: FetchPlan, security: PodSecuritySettings, ca_bundle_dir: str) -> FetchPlan:
     """The plan as the init container reads it: a CA bundle at the path where the pod mounts it.
 
     The Nexus connection's ``ca_bundle`` is a file on the worker; the pod has only what it
     mounts, so a plan that needs one needs the configured ConfigMap or Secret, or no pod at all.
     """
+    check_ca_bundle_options(security)
     if plan.ca_bundle is None:
         return plan
     if not plan.verify_tls:  # nothing is verified, and the worker's path means nothing in the pod
         return dataclasses.replace(plan, ca_bundle=None)
-    if not (defaults.ca_bundle_configmap or defaults.ca_bundle_secret):
+    if not (security.ca_bundle_configmap or security.ca_bundle_secret):
         raise PodOptionsError(
             f"the Nexus connection trusts the CA bundle {plan.ca_bundle!r} (its extra 'ca_bundle'), a file "
             "on the Airflow worker that a job pod cannot read: put that bundle into a ConfigMap or "
             "Secret of the job namespace and name it in [job_orchestrator] pod_ca_bundle_configmap or "
-            f"pod_ca_bundle_secret (with its key in pod_ca_bundle_key, now {defaults.ca_bundle_key!r})"
+            f"pod_ca_bundle_secret (with its key in pod_ca_bundle_key, now {security.ca_bundle_key!r})"
         )
     return dataclasses.replace(plan, ca_bundle=posixpath.join(ca_bundle_dir, CA_BUNDLE_FILE))
 
 
-def ca_bundle_volume(defaults: PodDefaults) -> k8s.V1Volume:
+def ca_bundle_volume(security: PodSecuritySettings) -> k8s.V1Volume:
     """The configured CA bundle as one file, ``ca.crt``, whatever its key."""
-    items = [k8s.V1KeyToPath(key=defaults.ca_bundle_key, path=CA_BUNDLE_FILE)]
-    if defaults.ca_bundle_secret:
+    items = [k8s.V1KeyToPath(key=security.ca_bundle_key, path=CA_BUNDLE_FILE)]
+    if security.ca_bundle_secret:
         return k8s.V1Volume(
             name=CA_BUNDLE_VOLUME,
-            secret=k8s.V1SecretVolumeSource(secret_name=defaults.ca_bundle_secret, items=items),
+            secret=k8s.V1SecretVolumeSource(secret_name=security.ca_bundle_secret, items=items),
         )
     return k8s.V1Volume(
         name=CA_BUNDLE_VOLUME,
-        config_map=k8s.V1ConfigMapVolumeSource(name=defaults.ca_bundle_configmap, items=items),
+        config_map=k8s.V1ConfigMapVolumeSource(name=security.ca_bundle_configmap, items=items),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from kubernetes.client import models as k8s
 
 from airflow_jobs_provider.operators.pod_builder import PodOptionsError, security_relaxations
 from airflow_jobs_provider.operators.pod_security import forbidden_detail, profile_met, violations
@@ -247,3 +248,16 @@ def test_both_containers_start_python_isolated_from_python_variables() -> None:
     (main,) = pod["spec"]["containers"]
     assert init["command"][:4] == ["python3", "-I", "-u", "-c"]
     assert main["command"][:3] == ["python3", "-I", "-u"]
+
+
+def test_security_contexts_given_to_the_operator_win() -> None:
+    """A hand-written DAG may set its own; the admin's config fills in only what is not given."""
+    pod = build_pod(
+        {
+            "security_context": k8s.V1PodSecurityContext(run_as_user=4242),
+            "container_security_context": k8s.V1SecurityContext(read_only_root_filesystem=True),
+        }
+    )
+    assert pod["spec"]["securityContext"] == {"runAsUser": 4242}
+    assert pod["spec"]["containers"][0]["securityContext"] == {"readOnlyRootFilesystem": True}
+    assert pod["spec"]["initContainers"][0]["securityContext"]["capabilities"] == {"drop": ["ALL"]}

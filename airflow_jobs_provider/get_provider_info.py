@@ -93,6 +93,41 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
         str(4 * 1024**3),
         kind="integer",
     ),
+    "run_as_user": _option(
+        "User id both containers of a job pod run as (pods meet the Pod Security Standards' "
+        "`restricted` profile: non-root, no privilege escalation, no capabilities, seccomp "
+        "RuntimeDefault). Empty means the image's own user, which must then be a numeric non-root "
+        "user.",
+        "1000",
+    ),
+    "run_as_group": _option(
+        "Primary group id of both containers of a job pod. Empty means the image's.", "1000"
+    ),
+    "fs_group": _option(
+        "Group that owns the job pod's volumes (workspace, config files, PVCs), so the job's user "
+        "may write them. Empty for none.",
+        "1000",
+    ),
+    "pod_security_relaxations": _option(
+        "Runner images whose job container may not meet the `restricted` profile, as a JSON object: "
+        "image pattern (shell-style, `*` matches any part of the reference) -> list of relaxations, "
+        "from `run_as_root` (uid and gid 0), `allow_privilege_escalation` (setuid programs such as "
+        "sudo work) and `default_capabilities` (the runtime's default capabilities are kept). Such "
+        "pods meet `baseline` only, and a namespace that enforces `restricted` refuses them.",
+        "",
+        '{"registry.example.org/talend-runner:*": ["run_as_root", "default_capabilities"]}',
+    ),
+    "pod_ca_bundle_configmap": _option(
+        "ConfigMap in the job namespace holding the CA bundle that job pods trust to download from "
+        "Nexus, when the Nexus connection sets `ca_bundle` (a file on the worker, which pods cannot "
+        "read). Set this or `pod_ca_bundle_secret`, not both.",
+        "",
+        "corporate-ca",
+    ),
+    "pod_ca_bundle_secret": _option(
+        "Secret in the job namespace holding that CA bundle, instead of a ConfigMap.", ""
+    ),
+    "pod_ca_bundle_key": _option("Key of the CA bundle (PEM) in that ConfigMap or Secret.", "ca.crt"),
     "specs_folder": _option(
         "Folder of the deployment spec files (one YAML file per deployment, history in `.history`). "
         "Empty means $AIRFLOW_HOME/job-specs.",

@@ -33,24 +33,30 @@ from airflow_jobs_provider.operators.config_secret import (
 )
 from airflow_jobs_provider.operators.job_environment import run_context_env, validate_job_env
 from airflow_jobs_provider.operators.pod_builder import (
+    ca_bundle_volume,
     check_config_files,
     config_files_mount,
     config_files_volume,
     container_args,
+    container_security_context,
     fetch_init_container,
     image_pull_secrets,
     job_labels,
     label_value,
     mount_volumes,
     plain_env,
+    pod_fetch_plan,
+    pod_security_context,
     proxy_env,
     resource_requirements,
     runner_command,
+    security_relaxations,
     workspace_mount,
     workspace_volume,
 )
-from airflow_jobs_provider.operators.pod_failure import describe_pod_failure
+from airflow_jobs_provider.operators.pod_failure import describe_pod_failure, refusal_message
 from airflow_jobs_provider.operators.pod_options import (
+    DEFAULT_CA_BUNDLE_DIR,
     DEFAULT_CONFIG_DIR,
     DEFAULT_WORKSPACE,
     ConfigFile,
@@ -59,7 +65,7 @@ from airflow_jobs_provider.operators.pod_options import (
     Mount,
 )
 from airflow_jobs_provider.runner.plan import FetchPlan
-from airflow_jobs_provider.settings import PodDefaults
+from airflow_jobs_provider.settings import PodDefaults, PodSecuritySettings
 
 
 class NexusKubernetesOperator(KubernetesPodOperator):
@@ -85,6 +91,12 @@ class NexusKubernetesOperator(KubernetesPodOperator):
     :param use_proxy: give the job the configured proxy variables.
     :param deployment_name: the deployment this task belongs to, for pod labels.
     :param workspace_path: where the workspace is mounted in both containers.
+    :param ca_bundle_dir: where the init container finds the configured CA bundle
+        (``[job_orchestrator] pod_ca_bundle_configmap`` or ``pod_ca_bundle_secret``).
+
+    The pod meets the Pod Security Standards' `restricted` profile (configured non-root ids,
+    no privilege escalation, no capabilities, seccomp RuntimeDefault) unless
+    ``[job_orchestrator] pod_security_relaxations`` relaxes it for the runner image.
     """
 
     # User values are data: nothing of this operator is rendered by Jinja, unlike its parent.
@@ -107,6 +119,7 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         deployment_name: str | None = None,
         nexus_conn_id: str | None = None,
         workspace_path: str = DEFAULT_WORKSPACE,
+        ca_bundle_dir: str = DEFAULT_CA_BUNDLE_DIR,
         **kwargs: Any,
     ) -> None:
         defaults = PodDefaults.from_config()
@@ -128,6 +141,11 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         kwargs.setdefault("container_resources", resource_requirements(resources or JobResources(), defaults))
         kwargs.setdefault("init_container_logs", True)
         kwargs.setdefault("log_pod_spec_on_failure", False)
+        # Given ones win; else prepare_pod fills both in from config, when the task runs.
+        self._own_security_contexts = (
+            bool(kwargs.get("security_context")),
+            kwargs.get("container_security_context") is not None,
+        )
         super().__init__(
             image=runner_image or defaults.runner_image,
             cmds=runner_command(workspace_path),
@@ -146,6 +164,7 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         self.deployment_name = deployment
         self.nexus_conn_id = nexus_conn_id
         self.workspace_path = workspace_path
+        self.ca_bundle_dir = ca_bundle_dir
         self.pod_defaults = defaults
         self._base_labels = dict(self.labels or {})
         self._base_volumes = list(self.volumes)
@@ -158,6 +177,11 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         base_name = self._pod_base_name or "job"
         self.name = add_unique_suffix(name=base_name) if self._random_pod_name else base_name
         self.volumes = list(self._base_volumes)
+        security = PodSecuritySettings.from_config()
+        self._apply_security(security)
+        pod_plan = pod_fetch_plan(plan, security, self.ca_bundle_dir)
+        if pod_plan.ca_bundle is not None:
+            self.volumes.append(ca_bundle_volume(security))
         env = dict(self.job_env)
         if self.use_proxy:
             env.update(proxy_env(self.pod_defaults))
@@ -176,16 +200,26 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         }
         self.init_containers = [
             fetch_init_container(
-                plan=plan,
+                plan=pod_plan,
                 image=self.pod_defaults.init_image,
                 workspace_path=self.workspace_path,
                 credentials_secret=self.pod_defaults.nexus_credentials_secret
                 if resolved.ref.source == "nexus"
                 else "",
                 max_unpacked_bytes=self.pod_defaults.max_unpacked_bytes,
+                ca_bundle_dir=self.ca_bundle_dir if pod_plan.ca_bundle is not None else None,
             )
         ]
         self.pod_request_obj = None
+
+    def _apply_security(self, security: PodSecuritySettings) -> None:
+        """The `restricted` profile, with the relaxations the admin allows the runner image."""
+        own_pod, own_container = self._own_security_contexts
+        if not own_pod:
+            self.security_context = pod_security_context(security)
+        if not own_container:
+            relaxations = security_relaxations(security.relaxations, self.image or "")
+            self.container_security_context = container_security_context(relaxations)
 
     def execute(self, context: Any) -> Any:
         source, resolved = resolve_for_run(
@@ -213,11 +247,11 @@ class NexusKubernetesOperator(KubernetesPodOperator):
     def get_or_create_pod(self, pod_request_obj: k8s.V1Pod, context: Any) -> k8s.V1Pod:
         """Write the pod's config Secret just before the pod, then hand it to the pod."""
         if not self.inline_config_files:
-            return super().get_or_create_pod(pod_request_obj, context)
+            return self._create_pod(pod_request_obj, context)
         contents = read_config_contents(self.inline_config_files)
         create_config_secret(self.client, pod_request_obj, contents)
         try:
-            pod = super().get_or_create_pod(pod_request_obj, context)
+            pod = self._create_pod(pod_request_obj, context)
         except BaseException:
             self._delete_config_secret(pod_request_obj)
             raise
@@ -227,6 +261,22 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         else:
             hand_config_secret_to(self.client, self.pod_manager.read_pod(pod))
         return pod
+
+    def _create_pod(self, pod_request_obj: k8s.V1Pod, context: Any) -> k8s.V1Pod:
+        """The parent's creation; a pod the API server refuses (e.g. Pod Security admission in a
+        namespace that enforces `restricted`) fails the task with the server's own words."""
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            return super().get_or_create_pod(pod_request_obj, context)
+        except ApiException as exc:
+            if exc.status != 403:
+                raise
+            namespace = pod_request_obj.metadata.namespace
+            self._raise_with_reason(
+                context, exc, f"Kubernetes refused the pod in namespace {namespace!r}: {refusal_message(exc)}"
+            )
+            raise
 
     def cleanup(
         self,
@@ -287,7 +337,10 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         self.log.error("Job pod failed: %s", reason)
         if context is not None:
             context["ti"].xcom_push(key=XCOM_FAILURE_KEY, value=reason)
-        pod_name = self.pod.metadata.name if self.pod is not None and self.pod.metadata else "?"
+        pod = (
+            self.pod if self.pod is not None else self.pod_request_obj
+        )  # one never created has only a request
+        pod_name = pod.metadata.name if pod is not None and pod.metadata else "?"
         raise AirflowException(f"Job {self.deployment_name} (pod {pod_name}) failed: {reason}") from exc
 
     def _failure_reason(self, pod: k8s.V1Pod | None) -> str | None:

@@ -9,7 +9,10 @@ on the main container only.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import fnmatch
 import functools
+import json
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
@@ -35,11 +38,13 @@ from airflow_jobs_provider.operators.runner_bundle import (
     runner_zipapp_base64,
 )
 from airflow_jobs_provider.runner.plan import FetchPlan
-from airflow_jobs_provider.settings import PodDefaults
+from airflow_jobs_provider.settings import PodDefaults, PodSecuritySettings
 
 WORKSPACE_VOLUME = "job-workspace"
 CONFIG_VOLUME = "job-config"
 CONFIG_SECRET_SUFFIX = "-config-files"  # noqa: S105 - a name, not a password
+CA_BUNDLE_VOLUME = "job-ca-bundle"
+CA_BUNDLE_FILE = "ca.crt"
 INIT_CONTAINER_NAME = "fetch-artifact"
 TERMINATION_LOG = "/dev/termination-log"
 MANAGED_BY = "airflow-jobs-provider"
@@ -47,6 +52,12 @@ LABEL_DEPLOYMENT = "job-orchestrator/deployment"
 LABEL_ARTIFACT = "job-orchestrator/artifact"
 LABEL_VERSION = "job-orchestrator/artifact-version"
 _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+# What an admin may allow a runner image that cannot meet the `restricted` profile.
+RUN_AS_ROOT = "run_as_root"
+ALLOW_PRIVILEGE_ESCALATION = "allow_privilege_escalation"
+DEFAULT_CAPABILITIES = "default_capabilities"
+RELAXATIONS = (RUN_AS_ROOT, ALLOW_PRIVILEGE_ESCALATION, DEFAULT_CAPABILITIES)
+RELAXATIONS_OPTION = "[job_orchestrator] pod_security_relaxations"
 
 
 class PodOptionsError(ValueError):
@@ -84,10 +95,16 @@ def container_args(args: Sequence[str]) -> list[str]:
     return [literal(arg) for arg in args]
 
 
+# ``python3 -I``: the runner ignores every PYTHON* variable and the user site folder, so the
+# job's own environment (PYTHONPATH, PYTHONSTARTUP, ...) cannot change the code that starts it.
+# ``-u`` says what PYTHONUNBUFFERED said before -I made Python ignore it.
+ISOLATED_PYTHON = ("python3", "-I", "-u")
+
+
 def runner_command(workspace_path: str) -> list[str]:
     """The main container's command; the job's own arguments follow it as container args."""
     bundle = posixpath.join(workspace_path, BUNDLE_RELATIVE_PATH)
-    return container_args(["python3", bundle, "exec", "--workspace", workspace_path, "--"])
+    return container_args([*ISOLATED_PYTHON, bundle, "exec", "--workspace", workspace_path, "--"])
 
 
 def _check_mount_path(path: str, what: str) -> None:
@@ -306,17 +323,129 @@ def _secret_env(name: str, secret: str, key: str) -> k8s.V1EnvVar:
     )
 
 
+def security_relaxations(text: str, image: str) -> frozenset[str]:
+    """What the admin allows ``image`` beyond the `restricted` profile: every matching pattern's.
+
+    ``text`` is the JSON of ``pod_security_relaxations``: image pattern -> list of relaxations.
+    """
+    if not text:
+        return frozenset()
+    try:
+        patterns = json.loads(text)
+    except ValueError as exc:
+        raise PodOptionsError(f"{RELAXATIONS_OPTION} is not valid JSON: {exc}") from None
+    if not isinstance(patterns, dict):
+        raise PodOptionsError(
+            f"{RELAXATIONS_OPTION} must be a JSON object: image pattern -> list of relaxations"
+        )
+    allowed: set[str] = set()
+    for pattern, relaxations in patterns.items():
+        if not isinstance(relaxations, list) or not all(item in RELAXATIONS for item in relaxations):
+            raise PodOptionsError(
+                f"{RELAXATIONS_OPTION}: {pattern!r} must map to a list of relaxations from "
+                f"{', '.join(RELAXATIONS)}, not {relaxations!r}"
+            )
+        if fnmatch.fnmatchcase(image, pattern):
+            allowed.update(relaxations)
+    return frozenset(allowed)
+
+
+def pod_security_context(security: PodSecuritySettings) -> k8s.V1PodSecurityContext:
+    """What every container of a job pod shares: non-root ids, volumes owned by ``fs_group``, and
+    the runtime's default seccomp profile (the `restricted` profile of the Pod Security Standards)."""
+    return k8s.V1PodSecurityContext(
+        run_as_non_root=True,
+        run_as_user=security.run_as_user,
+        run_as_group=security.run_as_group,
+        fs_group=security.fs_group,
+        seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault", local_vars_configuration=_parse_time()),
+        local_vars_configuration=_parse_time(),
+    )
+
+
+def container_security_context(relaxations: frozenset[str] = frozenset()) -> k8s.V1SecurityContext:
+    """No privilege escalation and no capabilities, unless the admin relaxed them for the image."""
+    context = k8s.V1SecurityContext(
+        allow_privilege_escalation=ALLOW_PRIVILEGE_ESCALATION in relaxations,
+        capabilities=None
+        if DEFAULT_CAPABILITIES in relaxations
+        else k8s.V1Capabilities(drop=["ALL"], local_vars_configuration=_parse_time()),
+        local_vars_configuration=_parse_time(),
+    )
+    if RUN_AS_ROOT in relaxations:
+        context.run_as_non_root = False
+        context.run_as_user = 0
+        context.run_as_group = 0
+    return context
+
+
+def check_ca_bundle_options(security: PodSecuritySettings) -> None:
+    if security.ca_bundle_configmap and security.ca_bundle_secret:
+        raise PodOptionsError(
+            "[job_orchestrator] pod_ca_bundle_configmap and pod_ca_bundle_secret are both set: "
+            "the CA bundle comes from one of them"
+        )
+
+
+def pod_fetch_plan(plan: FetchPlan, security: PodSecuritySettings, ca_bundle_dir: str) -> FetchPlan:
+    """The plan as the init container reads it: a CA bundle at the path where the pod mounts it.
+
+    The Nexus connection's ``ca_bundle`` is a file on the worker; the pod has only what it
+    mounts, so a plan that needs one needs the configured ConfigMap or Secret, or no pod at all.
+    """
+    check_ca_bundle_options(security)
+    if plan.ca_bundle is None:
+        return plan
+    if not plan.verify_tls:  # nothing is verified, and the worker's path means nothing in the pod
+        return dataclasses.replace(plan, ca_bundle=None)
+    if not (security.ca_bundle_configmap or security.ca_bundle_secret):
+        raise PodOptionsError(
+            f"the Nexus connection trusts the CA bundle {plan.ca_bundle!r} (its extra 'ca_bundle'), a file "
+            "on the Airflow worker that a job pod cannot read: put that bundle into a ConfigMap or "
+            "Secret of the job namespace and name it in [job_orchestrator] pod_ca_bundle_configmap or "
+            f"pod_ca_bundle_secret (with its key in pod_ca_bundle_key, now {security.ca_bundle_key!r})"
+        )
+    return dataclasses.replace(plan, ca_bundle=posixpath.join(ca_bundle_dir, CA_BUNDLE_FILE))
+
+
+def ca_bundle_volume(security: PodSecuritySettings) -> k8s.V1Volume:
+    """The configured CA bundle as one file, ``ca.crt``, whatever its key."""
+    items = [k8s.V1KeyToPath(key=security.ca_bundle_key, path=CA_BUNDLE_FILE)]
+    if security.ca_bundle_secret:
+        return k8s.V1Volume(
+            name=CA_BUNDLE_VOLUME,
+            secret=k8s.V1SecretVolumeSource(secret_name=security.ca_bundle_secret, items=items),
+        )
+    return k8s.V1Volume(
+        name=CA_BUNDLE_VOLUME,
+        config_map=k8s.V1ConfigMapVolumeSource(name=security.ca_bundle_configmap, items=items),
+    )
+
+
+def ca_bundle_mount(ca_bundle_dir: str) -> k8s.V1VolumeMount:
+    return k8s.V1VolumeMount(name=CA_BUNDLE_VOLUME, mount_path=ca_bundle_dir, read_only=True)
+
+
 def fetch_init_container(
-    *, plan: FetchPlan, image: str, workspace_path: str, credentials_secret: str, max_unpacked_bytes: int
+    *,
+    plan: FetchPlan,
+    image: str,
+    workspace_path: str,
+    credentials_secret: str,
+    max_unpacked_bytes: int,
+    ca_bundle_dir: str | None = None,
 ) -> k8s.V1Container:
-    """The init container: bootstrap the runner bundle, then fetch, verify, unpack and detect."""
+    """The init container: bootstrap the runner bundle, then fetch, verify, unpack and detect.
+
+    Its environment is ours alone: none of the job's variables reach the download. It always
+    meets the `restricted` profile; relaxations are for the job's image only.
+    """
     env = plain_env(
         {
             WORKSPACE_ENV: workspace_path,
             BUNDLE_ENV: runner_zipapp_base64(),
             "JOB_RUNNER_TERMINATION_LOG": TERMINATION_LOG,
             "JOB_RUNNER_MAX_UNPACKED_BYTES": str(max_unpacked_bytes),
-            "PYTHONUNBUFFERED": "1",
         }
     )
     if credentials_secret:
@@ -326,10 +455,21 @@ def fetch_init_container(
         name=INIT_CONTAINER_NAME,
         image=image,
         command=container_args(
-            ["python3", "-c", BOOTSTRAP, "fetch", "--workspace", workspace_path, "--plan", plan.to_json()]
+            [
+                *ISOLATED_PYTHON,
+                "-c",
+                BOOTSTRAP,
+                "fetch",
+                "--workspace",
+                workspace_path,
+                "--plan",
+                plan.to_json(),
+            ]
         ),
         env=env,
-        volume_mounts=[workspace_mount(workspace_path)],
+        volume_mounts=[workspace_mount(workspace_path)]
+        + ([ca_bundle_mount(ca_bundle_dir)] if ca_bundle_dir else []),
+        security_context=container_security_context(),
         resources=k8s.V1ResourceRequirements(
             requests={"cpu": "100m", "memory": "128Mi"}, limits={"memory": "512Mi"}
         ),

@@ -6,6 +6,7 @@ know whether to raise a memory limit, fix an image name or fix their job.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -76,3 +77,14 @@ def describe_pod_failure(pod: k8s.V1Pod | None, *, init_role: str = "artifact do
     if status.phase == "Failed":
         return _with_message(f"the pod failed ({status.reason or 'no reason given'})", status.message)
     return _unschedulable(pod)
+
+
+def refusal_message(exc: Any) -> str:
+    """What the API server said when it refused to create a pod (an ``ApiException``), without the
+    ``pods "x" is forbidden: `` its ``Status`` message starts with."""
+    try:
+        message = str(json.loads(exc.body)["message"])
+    except (TypeError, ValueError, KeyError):
+        return f"HTTP {exc.status} {exc.reason}"
+    _, forbidden, detail = message.partition(" is forbidden: ")
+    return detail if forbidden else message

@@ -16,6 +16,8 @@ CONFIG_FILE_NAME = re.compile(r"[-._a-zA-Z0-9]+")
 # Where the job pod keeps the artifact and its config files; user mounts may not overlap them.
 DEFAULT_WORKSPACE = "/workspace"
 DEFAULT_CONFIG_DIR = "/etc/job-config"
+# Where the init container finds the CA bundle configured for pods (read-only, its own volume).
+DEFAULT_CA_BUNDLE_DIR = "/etc/job-runner/ca"
 
 
 @dataclass(frozen=True)

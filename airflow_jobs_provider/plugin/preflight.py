@@ -42,6 +42,7 @@ def preflight(spec: DeploymentSpec) -> list[Check]:
     if spec.notify.webhook_conn_id:
         checks.append(_webhook(spec.notify.webhook_conn_id))
     if spec.executor == "kubernetes":
+        checks.append(_pod_security(spec))
         checks += _cluster_objects(spec)
     else:
         checks.append(Check("cluster", "skipped", "the local executor runs the job on the Airflow worker"))
@@ -93,6 +94,28 @@ def _webhook(conn_id: str) -> Check:
         reason = str(exc) if isinstance(exc, ValueError) else f"connection {conn_id!r}: {_reason(exc)}"
         return Check("webhook", "failed", reason)
     return Check("webhook", "ok", f"connection {conn_id!r} posts failures to {target.origin}")
+
+
+def _pod_security(spec: DeploymentSpec) -> Check:
+    """The Pod Security Standards profile of the pod a run would create, and why not a stricter
+    one: a namespace that enforces a stricter profile refuses the pod."""
+    from airflow_jobs_provider.deployments.dag_builder import preview_pod
+    from airflow_jobs_provider.operators.pod_security import forbidden_detail, profile_met
+
+    try:
+        result = profile_met(preview_pod(spec))
+    except Exception as exc:  # e.g. a CA bundle the pod cannot get: the pod would not be created
+        reason = str(exc) if isinstance(exc, ValueError) else _reason(exc)
+        return Check("pod_security", "failed", f"the pod cannot be built: {reason}")
+    if result.profile == "restricted":
+        return Check("pod_security", "ok", "the pod meets the Pod Security Standards' restricted profile")
+    refused_by = "baseline or restricted" if result.profile == "privileged" else "restricted"
+    return Check(
+        "pod_security",
+        "failed" if result.profile == "privileged" else "ok",
+        f"the pod meets only the {result.profile} profile of the Pod Security Standards, so a namespace "
+        f"that enforces {refused_by} refuses it: {forbidden_detail(result.reasons)}",
+    )
 
 
 def _cluster_objects(spec: DeploymentSpec) -> list[Check]:

@@ -52,6 +52,7 @@ from ._util import (
 )
 from .kubelet import ContainerLog, PodWorker
 from .patches import SUPPORTED_PATCH_TYPES, apply_patch, unsupported_media_type
+from .pod_security import admission_error
 from .scenarios import Scenario, Scripted
 from .selectors import fields_match, labels_match, parse_field_selector, parse_label_selector
 from .store import Store
@@ -428,12 +429,16 @@ class FakeKubernetes:
 
     # --- direct object access for tests -----------------------------------------------------------------
 
-    def create_namespace(self, name: str) -> JsonDict:
+    def create_namespace(self, name: str, labels: Mapping[str, str] | None = None) -> JsonDict:
+        """``labels`` e.g. ``{"pod-security.kubernetes.io/enforce": "restricted"}``."""
         with self.cond:
             existing = self.store.get("namespaces", "", name)
             if existing:
                 return deep_copy(existing)
-            return self._create("namespaces", "", {"metadata": {"name": name}}, {})
+            metadata: JsonDict = {"name": name}
+            if labels:
+                metadata["labels"] = dict(labels)
+            return self._create("namespaces", "", {"metadata": metadata}, {})
 
     def create_secret(
         self,
@@ -812,6 +817,9 @@ class FakeKubernetes:
                     f'error looking up service account {namespace}/{account}: serviceaccount "{account}" not found',
                 )
             self._inject_service_account_volume(obj)
+            refusal = admission_error(self.store.get("namespaces", "", namespace), obj)
+            if refusal is not None:
+                raise refusal
         if self.store.get(resource, namespace, name) is not None:
             raise already_exists(resource, name)
         metadata["uid"] = new_uid()

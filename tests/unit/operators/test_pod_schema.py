@@ -93,7 +93,8 @@ def _context():
     }
 
 
-def build_pod(case: dict) -> dict:
+def build_pod(case: dict, **plan_options: object) -> dict:
+    """The pod the operator builds for ``case``; ``plan_options`` go into its fetch plan."""
     options = dict(case)
     source = options.pop("artifact_source", "nexus")
     ref = ArtifactRef(repository="talend", group="org.example.jobs", name="customer-sync", source=source)
@@ -105,7 +106,8 @@ def build_pod(case: dict) -> dict:
     )
     resolved = ResolvedArtifact(ref=ref, version="2.0.1", assets=(asset,))
     plan = FetchPlan(
-        assets=[AssetToFetch(url=asset.download_url, file_name=asset.file_name, sha256=asset.sha256)]
+        assets=[AssetToFetch(url=asset.download_url, file_name=asset.file_name, sha256=asset.sha256)],
+        **plan_options,
     )
     operator.prepare_pod(resolved, plan, _context())
     pod = operator.build_pod_request_obj(_context(), dry_run=True)

@@ -137,3 +137,41 @@ def test_the_webhook_connection_is_checked_and_only_its_origin_shown(
         "failed",
         "connection 'team_hook': its host is not an http(s) URL or host name",
     )
+
+
+@pytest.mark.usefixtures("pod_catalogs")
+def test_the_pod_security_profile_is_reported_with_the_reasons(
+    api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert verdicts(api()("POST", "/preflight", json=kubernetes_spec()).json())["pod_security"] == (
+        "ok",
+        "the pod meets the Pod Security Standards' restricted profile",
+    )
+
+    nfs = {"type": "nfs", "server": "nfs.example.org", "path": "/exports/archive", "mount_path": "/archive"}
+    spec = kubernetes_spec()
+    spec["mounts"] = [*spec["mounts"], nfs]
+    answer = api()("POST", "/preflight", json=spec).json()
+    assert verdicts(answer)["pod_security"] == (
+        "ok",
+        "the pod meets only the baseline profile of the Pod Security Standards, so a namespace that "
+        'enforces restricted refuses it: restricted volume types (volume "job-mount-3" uses restricted '
+        'volume type "nfs")',
+    )
+
+    monkeypatch.setenv(
+        "AIRFLOW__JOB_ORCHESTRATOR__POD_SECURITY_RELAXATIONS", json.dumps({"python:*": ["run_as_root"]})
+    )
+    verdict, message = verdicts(api()("POST", "/preflight", json=kubernetes_spec()).json())["pod_security"]
+    assert verdict == "ok"
+    assert message.endswith(
+        'runAsNonRoot != true (container "base" must not set securityContext.runAsNonRoot=false), '
+        'runAsUser=0 (container "base" must not set runAsUser=0)'
+    )
+
+    monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__POD_SECURITY_RELAXATIONS", "{broken")
+    verdict, message = verdicts(api()("POST", "/preflight", json=kubernetes_spec()).json())["pod_security"]
+    assert verdict == "failed"
+    assert message.startswith(
+        "the pod cannot be built: [job_orchestrator] pod_security_relaxations is not valid JSON"
+    )

@@ -31,7 +31,8 @@ from playwright.sync_api import Page, expect
 
 from tests.integration.airflow_stack import FAB_AUTH_MANAGER, AirflowStack, StackFactory, wait_until
 from tests.integration.jobs_stack import API_PATH
-from tests.ldap.slapd import GROUPS_DN, PEOPLE_DN, SlapdServer, read_ldif
+from tests.ldap.slapd import SlapdServer, read_ldif
+from tests.ldap.test_ldap_check import ldap_environment
 
 pytestmark = pytest.mark.integration
 
@@ -44,19 +45,9 @@ INVALID_LOGIN = "Invalid login"  # FAB's message for any failed login on its pag
 
 
 def ldap_variables(server: SlapdServer, **overrides: str) -> dict[str, str]:
-    """The template's variables for ``server``: both groups required, found both ways."""
-    return {
-        "AIRFLOW__FAB__CONFIG_FILE": TEMPLATE,
-        "JOB_ORCHESTRATOR_LDAP_URI": server.uri,
-        "JOB_ORCHESTRATOR_LDAP_BIND_DN": server.bind_dn,
-        "JOB_ORCHESTRATOR_LDAP_BIND_PASSWORD": server.bind_password,
-        "JOB_ORCHESTRATOR_LDAP_USER_SEARCH_BASE": PEOPLE_DN,
-        "JOB_ORCHESTRATOR_LDAP_GROUP_SEARCH_BASE": GROUPS_DN,
-        "JOB_ORCHESTRATOR_LDAP_REQUIRED_GROUPS": f"{DATA_OFFICE};{CONTRACTORS}",
-        "JOB_ORCHESTRATOR_LDAP_ROLES_MAPPING": json.dumps({DATA_OFFICE: ["User"], CONTRACTORS: ["Viewer"]}),
-        "JOB_ORCHESTRATOR_LDAP_TIMEOUT": "3",
-        **overrides,
-    }
+    """Airflow's FAB config file and the template's variables for ``server`` (both groups
+    required, found both ways), as ``ldap_check``'s tests set them."""
+    return {"AIRFLOW__FAB__CONFIG_FILE": TEMPLATE, **ldap_environment(server, **overrides)}
 
 
 def ldap_airflow(factory: StackFactory, server: SlapdServer, name: str, env: dict[str, str]) -> AirflowStack:

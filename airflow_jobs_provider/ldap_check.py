@@ -4,7 +4,8 @@ Reads the same ``webserver_config.py`` as the FAB auth manager (``[fab] config_f
 ``--config``) and walks a login's steps against the directory with ldap3: the server answers,
 Airflow's bind works, the user is found, the user's groups, the roles they would get, and
 whether the required groups let them in. With ``--password`` it also checks the user's password
-(asked at a prompt, never taken from the command line).
+(asked at a prompt, never taken from the command line). Last, it compares with the roles
+Airflow's database still gives the user from an earlier login: a token issued then keeps them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import math
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,22 +36,27 @@ EXIT_MISCONFIGURED = 2
 
 @dataclass
 class Diagnosis:
-    """The steps of one login, in order; the first failing step ends it."""
+    """The steps of one login, in order; the first failing step ends it. A warning does not."""
 
-    steps: list[tuple[bool, str]] = field(default_factory=list)
+    steps: list[tuple[str, str]] = field(default_factory=list)
+    # The roles a login gives (FAB's registration role only, when refused), once it got that far.
+    login_roles: list[str] | None = None
 
     def passed(self, message: str) -> None:
-        self.steps.append((True, message))
+        self.steps.append(("OK", message))
 
     def failed(self, message: str) -> None:
-        self.steps.append((False, message))
+        self.steps.append(("FAIL", message))
+
+    def warned(self, message: str) -> None:
+        self.steps.append(("WARN", message))
 
     @property
     def admitted(self) -> bool:
-        return all(ok for ok, _ in self.steps)
+        return all(status != "FAIL" for status, _ in self.steps)
 
     def render(self) -> str:
-        return "\n".join(f"{'OK  ' if ok else 'FAIL'} {message}" for ok, message in self.steps)
+        return "\n".join(f"{status:<4} {message}" for status, message in self.steps)
 
 
 def _user_binds(settings: LdapLoginSettings, server: Any, user_dn: str, password: str) -> bool:
@@ -120,7 +127,10 @@ def diagnose(settings: LdapLoginSettings, username: str, password: str | None = 
         return diagnosis
     who = settings.bind_dn or "anonymous"
     if not connection.bind():
-        diagnosis.failed(f"Airflow's bind as {who} is refused: {connection.result.get('description')}")
+        diagnosis.failed(
+            f"Airflow's bind as {who} is refused: {connection.result.get('description')} "
+            f"(check {settings.bind_account_names()})"
+        )
         return diagnosis
     diagnosis.passed(f"Airflow's bind as {who} works")
 
@@ -160,10 +170,76 @@ def diagnose(settings: LdapLoginSettings, username: str, password: str | None = 
     required = settings.required_groups
     if required.admits(groups):
         diagnosis.passed(f"member of {required.describe()}: may log in")
+        diagnosis.login_roles = roles
     else:
         diagnosis.failed(f"not a member of {required.describe()}: login is refused")
+        diagnosis.login_roles = [settings.registration_role] if settings.registration_role else []
+        if not groups and not settings.group_search_base:
+            listed_in = _required_groups_listing(connection, settings, user_dn)
+            if listed_in:
+                diagnosis.failed(
+                    f"the directory lists {username!r} in {' and '.join(listed_in)}, but "
+                    f"{settings.group_search_base_needed()}"
+                )
     connection.unbind()
     return diagnosis
+
+
+def _required_groups_listing(connection: Any, settings: LdapLoginSettings, user_dn: str) -> list[str]:
+    """The required groups whose entries name ``user_dn`` as a member (read one by one)."""
+    import ldap3
+
+    listing = []
+    for group in settings.required_groups.groups:
+        connection.search(group, group_entries_filter(user_dn), ldap3.BASE, attributes=[])
+        if _entries(connection):
+            listing.append(group)
+    return listing
+
+
+def stored_roles(username: str) -> tuple[str, list[str]] | None:
+    """FAB's user for ``username`` (matched case-insensitively, as its login does) and the roles
+    Airflow's database gives it now, or None when no login created it yet."""
+    from airflow.providers.fab.auth_manager.models import User
+    from airflow.utils.session import create_session
+    from sqlalchemy import func, select
+
+    with create_session() as session:
+        user = session.scalars(
+            select(User).where(func.lower(User.username) == username.lower())
+        ).one_or_none()
+        return None if user is None else (user.username, sorted(role.name for role in user.roles))
+
+
+def compare_stored_roles(diagnosis: Diagnosis, username: str) -> None:
+    """Warn about roles Airflow still gives ``username`` that a login now would not."""
+    from airflow.configuration import conf
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if diagnosis.login_roles is None:
+        return
+    try:
+        stored = stored_roles(username)
+    except SQLAlchemyError as error:
+        diagnosis.warned(f"cannot read Airflow's database to compare roles: {type(error).__name__}")
+        return
+    if stored is None:
+        diagnosis.passed(f"Airflow has no user {username!r} yet: their first login creates it")
+        return
+    name, roles = stored
+    stale = sorted(set(roles) - set(diagnosis.login_roles))
+    if not stale:
+        diagnosis.passed("roles in Airflow's database: " + (", ".join(roles) if roles else "none"))
+        return
+    removals = "; ".join(
+        f"airflow users remove-role -u {shlex.quote(name)} -r {shlex.quote(role)}" for role in stale
+    )
+    diagnosis.warned(
+        f"Airflow's database still gives {name!r} {', '.join(stale)} from an earlier login, which "
+        "the directory no longer grants: tokens and UI sessions issued before keep it until they "
+        f"expire ([api_auth] jwt_expiration_time: {conf.getint('api_auth', 'jwt_expiration_time')} s) "
+        f"or it is removed: {removals}"
+    )
 
 
 def _default_config_path() -> str:
@@ -192,8 +268,10 @@ def main(argv: Sequence[str] | None = None, ask_password: Callable[[str], str] =
     if problems:
         return EXIT_MISCONFIGURED
 
-    password = ask_password(f"password of {arguments.username}: ") if arguments.password else None
-    diagnosis = diagnose(settings, arguments.username, password)
+    username = arguments.username.strip()  # as the login does: the directory ignores the spaces
+    password = ask_password(f"password of {username}: ") if arguments.password else None
+    diagnosis = diagnose(settings, username, password)
+    compare_stored_roles(diagnosis, username)
     print(diagnosis.render())
     return EXIT_ADMITTED if diagnosis.admitted else EXIT_REFUSED
 

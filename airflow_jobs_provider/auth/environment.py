@@ -25,8 +25,15 @@ class LdapEnvironment:
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
+        self._read_from: dict[str, str] = {}
+
+    def variables(self, settings: Mapping[str, str]) -> dict[str, str]:
+        """Setting key -> the variable its ``name`` was read from (``NAME_FILE`` when the value
+        came from a file), so messages can name what the admin set."""
+        return {key: self._read_from.get(name, PREFIX + name) for key, name in settings.items()}
 
     def text(self, name: str, default: str | None = None) -> str:
+        self._read_from.setdefault(name, PREFIX + name)
         value = self._environ.get(PREFIX + name, "").strip()
         if value:
             return value
@@ -39,6 +46,7 @@ class LdapEnvironment:
         path = self._environ.get(f"{PREFIX}{name}_FILE", "").strip()
         if not path:
             return self.text(name, default="")
+        self._read_from[name] = f"{PREFIX}{name}_FILE"
         try:
             return Path(path).read_text().strip()
         except OSError as error:

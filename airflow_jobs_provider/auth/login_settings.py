@@ -17,6 +17,8 @@ from airflow_jobs_provider.auth.membership import RequiredGroups
 REQUIRED_GROUPS_KEY = "JOB_ORCHESTRATOR_REQUIRED_GROUPS"
 GROUP_SEARCH_BASE_KEY = "JOB_ORCHESTRATOR_GROUP_SEARCH_BASE"
 TIMEOUT_KEY = "JOB_ORCHESTRATOR_LDAP_TIMEOUT"
+# Setting key -> the variable it came from, when the shipped template built the config.
+SETTING_VARIABLES_KEY = "JOB_ORCHESTRATOR_SETTING_VARIABLES"
 DEFAULT_TIMEOUT_SECONDS = 10.0
 
 
@@ -41,6 +43,7 @@ class LdapLoginSettings:
     required_groups: RequiredGroups
     group_search_base: str
     timeout: float
+    setting_variables: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_flask_config(cls, config: Mapping[str, Any]) -> LdapLoginSettings:
@@ -63,6 +66,23 @@ class LdapLoginSettings:
             required_groups=RequiredGroups(tuple(config.get(REQUIRED_GROUPS_KEY, ()))),
             group_search_base=config.get(GROUP_SEARCH_BASE_KEY, "") or "",
             timeout=float(config.get(TIMEOUT_KEY, DEFAULT_TIMEOUT_SECONDS)),
+            setting_variables=dict(config.get(SETTING_VARIABLES_KEY, {})),
+        )
+
+    def name_of(self, key: str) -> str:
+        """What the admin set for the setting ``key``: the template's variable, else the key."""
+        return self.setting_variables.get(key, key)
+
+    def bind_account_names(self) -> str:
+        """The settings holding Airflow's own bind account, as the admin wrote them."""
+        return f"{self.name_of('AUTH_LDAP_BIND_USER')} and {self.name_of('AUTH_LDAP_BIND_PASSWORD')}"
+
+    def group_search_base_needed(self) -> str:
+        """Why groups that list a user went unseen: with no group search base set, only the
+        user's own group field counts, and the directory keeps none (no ``memberOf``)."""
+        return (
+            f"the user's entry has no {self.group_field}, so {self.name_of(GROUP_SEARCH_BASE_KEY)} "
+            "must be set (e.g. to the branch holding the groups) for Airflow to see the groups"
         )
 
     def problems(self) -> list[str]:

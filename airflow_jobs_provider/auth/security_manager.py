@@ -7,8 +7,9 @@ Membership comes from the user's ``memberOf`` (AD, OpenLDAP with the memberof ov
 ``member`` or ``uniqueMember`` (plain OpenLDAP). The check runs when roles are computed, which
 FAB does only after the password bind succeeded: nothing is told to someone without the password.
 
-When the directory cannot be used — down, or TLS failing (an untrusted certificate, StartTLS
-refused) — the refusal says so instead of FAB's "invalid credentials".
+When the directory cannot be used — down, TLS failing (an untrusted certificate, StartTLS
+refused), Airflow's own bind account refused — the refusal says so instead of FAB's "invalid
+credentials".
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from airflow.providers.fab.auth_manager.security_manager.override import FabAirf
 
 from airflow_jobs_provider.auth.ldap3_client import ca_file_problem, tls_failure
 from airflow_jobs_provider.auth.login_settings import LdapLoginSettings
+from airflow_jobs_provider.auth.login_view import RefusalAwareLDAPView, remember_refusal
 from airflow_jobs_provider.auth.membership import group_entries_filter, roles_for_groups
 
 log = logging.getLogger(__name__)
@@ -49,8 +51,15 @@ def _ldap_reason(error: Exception) -> str:
     return ": ".join(words) or type(error).__name__
 
 
+# Under this key of the user's LDAP attributes, _search_ldap leaves the required groups whose
+# entries list a user who has no group otherwise, for the refusal to explain.
+_LISTED_IN = "jobOrchestratorListedIn"
+
+
 class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
     """Set as ``SECURITY_MANAGER_CLASS`` in ``webserver_config.py`` (see the template there)."""
+
+    authldapview = RefusalAwareLDAPView
 
     def __init__(self, appbuilder: Any) -> None:
         from flask import current_app
@@ -63,6 +72,11 @@ class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
 
     def auth_user_ldap(self, username: str, password: str, rotate_session_id: bool = True) -> Any:
         import ldap
+
+        # The directory ignores spaces around a uid (its matching rule), so " alice" binds as
+        # alice; FAB would then look for a user " alice", not find alice, and fail to create a
+        # second one with her e-mail (a 500). The same person is the same Airflow user.
+        username = username.strip() if isinstance(username, str) else username
 
         # python-ldap waits for the OS's TCP timeout (minutes) on an unreachable server by default.
         ldap.set_option(ldap.OPT_NETWORK_TIMEOUT, self.login_settings.timeout)
@@ -82,10 +96,10 @@ class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
     @staticmethod
     def _tell(refusal: LoginRefused) -> None:
         """Show the reason on the login page, or answer the token endpoint with it."""
-        from flask import flash, has_request_context
+        from flask import has_request_context
 
-        if has_request_context():  # FAB's login form (a Flask view): a flashed message
-            flash(str(refusal), "warning")
+        if has_request_context():  # FAB's login form (a Flask view): its one flashed message
+            remember_refusal(str(refusal))
             return
         from fastapi import HTTPException  # POST /auth/token runs in an app context only
 
@@ -133,8 +147,9 @@ class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
             raise self._directory_unreachable(error) from error
         except ldap.INVALID_CREDENTIALS as error:
             raise DirectoryUnavailable(
-                "Airflow's own LDAP account (AUTH_LDAP_BIND_USER) was refused by the directory, "
-                "so nobody can log in right now. Tell your Airflow administrator."
+                f"Airflow's own LDAP account ({self.login_settings.bind_account_names()}) was "
+                "refused by the directory, so nobody can log in right now. Tell your Airflow "
+                "administrator."
             ) from error
 
     def _ldap_bind(self, ldap: Any, con: Any, dn: str, password: str) -> bool:  # type: ignore[override]
@@ -150,7 +165,22 @@ class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
             return user_dn, user_info
         groups = self._groups_of(ldap, con, user_dn, user_info)
         user_info[self.auth_ldap_group_field] = [group.encode() for group in groups]
+        if not groups and not self.login_settings.group_search_base:
+            user_info[_LISTED_IN] = [
+                group.encode() for group in self._required_groups_listing(ldap, con, user_dn)
+            ]
         return user_dn, user_info
+
+    def _required_groups_listing(self, ldap: Any, con: Any, user_dn: str) -> list[str]:
+        """The required groups whose entries name ``user_dn`` as a member (read one by one)."""
+        listing = []
+        for group in self.login_settings.required_groups.groups:
+            try:
+                if con.search_s(group, ldap.SCOPE_BASE, group_entries_filter(user_dn), ["1.1"]):
+                    listing.append(group)
+            except ldap.NO_SUCH_OBJECT:
+                continue
+        return listing
 
     def _groups_of(self, ldap: Any, con: Any, user_dn: str, user_info: dict[str, list[bytes]]) -> list[str]:
         field = self.auth_ldap_group_field
@@ -172,6 +202,13 @@ class RequiredGroupSecurityManager(FabAirflowSecurityManagerOverride):
         groups = self.ldap_extract_list(user_attributes, self.auth_ldap_group_field)
         required = self.login_settings.required_groups
         if not required.admits(groups):
+            listed_in = self.ldap_extract_list(user_attributes, _LISTED_IN)
+            if listed_in:
+                raise NotInRequiredGroup(
+                    f"The directory lists your LDAP account in {' and '.join(listed_in)}, but Airflow "
+                    f"cannot see it: {self.login_settings.group_search_base_needed()}. Tell your "
+                    "Airflow administrator."
+                )
             raise NotInRequiredGroup(
                 f"Your LDAP account is not a member of {required.describe()}, the group allowed to use "
                 "this Airflow. Ask your Airflow administrator to add you to it."

@@ -56,3 +56,13 @@ AUTH_ROLES_MAPPING = _ldap.roles_mapping(
 AUTH_ROLES_SYNC_AT_LOGIN = True
 AUTH_USER_REGISTRATION = True
 AUTH_USER_REGISTRATION_ROLE = "Public"
+
+# The variable behind each setting that messages name, so a refusal or ldap_check points the
+# admin at what they set (JOB_ORCHESTRATOR_LDAP_BIND_DN), not at FAB's key (AUTH_LDAP_BIND_USER).
+JOB_ORCHESTRATOR_SETTING_VARIABLES = _ldap.variables(
+    {
+        "AUTH_LDAP_BIND_USER": "BIND_DN",
+        "AUTH_LDAP_BIND_PASSWORD": "BIND_PASSWORD",
+        "JOB_ORCHESTRATOR_GROUP_SEARCH_BASE": "GROUP_SEARCH_BASE",
+    }
+)

@@ -1,4 +1,4 @@
-"""A real OpenLDAP ``slapd`` for tests, seeded with ``deploy/ldap/seed.ldif``.
+"""A real OpenLDAP ``slapd`` for tests, seeded with ``deploy/ldap/seed.ldif`` (or another seed).
 
 ``SlapdServer`` writes a ``slapd.conf`` into its own folder (mdb database, suffix
 ``dc=example,dc=org``, a random root password, the ACLs of a real deployment), starts Debian's
@@ -18,6 +18,9 @@ The fixtures at the bottom are registered for every test by ``tests/conftest.py`
 - ``slapd_without_memberof``: one server for the session without it, like a plain OpenLDAP
   where only the group entries list their ``member``/``uniqueMember``.
 - ``slapd_tls``: one server for the session with the overlay and TLS (StartTLS and ldaps://).
+- ``slapd_staff``: one server for the session laid out otherwise (``tests/ldap/seed-staff.ldif``):
+  users one branch deeper (``ou=staff,ou=people``, ``ou=contractors,ou=people``), every group a
+  ``groupOfNames`` naming members by full DN, no ``memberOf``. Same names, passwords and groups.
 
 Tests that take a shared server down do it with ``with server.stopped(): ...``.
 """
@@ -43,6 +46,7 @@ from tests.integration.airflow_stack import ManagedProcess, free_port, tail, wai
 from tests.system_programs import installed_program
 
 SEED_LDIF = Path(__file__).resolve().parents[2] / "deploy" / "ldap" / "seed.ldif"
+STAFF_SEED_LDIF = Path(__file__).resolve().parent / "seed-staff.ldif"
 SLAPD_CANDIDATES = ("/usr/sbin/slapd", "slapd")
 MODULE_PATH = "/usr/lib/ldap"
 SCHEMA_DIR = Path("/etc/ldap/schema")
@@ -74,14 +78,16 @@ def read_ldif(path: Path) -> list[tuple[str, dict[str, list[bytes]]]]:
 class SlapdServer:
     """A slapd in ``workdir``: ``start()`` (or ``with``), ``stop()``, ``start()`` again.
 
-    ``memberof`` loads the ``memberof`` overlay: users then get ``memberOf`` for the
-    ``groupOfNames`` groups that list them (never for ``groupOfUniqueNames``). ``tls`` adds
+    ``seed`` is the LDIF loaded at the first start. ``memberof`` loads the ``memberof`` overlay:
+    users then get ``memberOf`` for the ``groupOfNames`` groups that list them (never for
+    ``groupOfUniqueNames``). ``tls`` adds
     StartTLS on ``uri`` and a second listener, ``ldaps_uri``, with a certificate signed by a
     CA of its own (``ca_file``).
     """
 
     workdir: Path
     memberof: bool = True
+    seed: Path = SEED_LDIF
     tls: bool = False
     startup_timeout: float = 30.0
 
@@ -122,9 +128,10 @@ class SlapdServer:
     def log_path(self) -> Path:
         return self.workdir / "slapd.log"
 
-    @staticmethod
-    def user_dn(name: str) -> str:
-        return f"uid={name},{PEOPLE_DN}"
+    def user_dn(self, name: str) -> str:
+        """The DN of the seed's entry with ``uid: name`` (users sit at different depths)."""
+        (dn,) = [dn for dn, attributes in read_ldif(self.seed) if attributes.get("uid") == [name.encode()]]
+        return dn
 
     @staticmethod
     def group_dn(name: str) -> str:
@@ -317,9 +324,9 @@ class SlapdServer:
     def _load_seed(self) -> None:
         connection = self.admin_connection()
         try:
-            for dn, attributes in read_ldif(SEED_LDIF):
+            for dn, attributes in read_ldif(self.seed):
                 if not connection.add(dn, attributes=attributes):
-                    raise RuntimeError(f"loading {SEED_LDIF.name}: adding {dn}: {connection.result}")
+                    raise RuntimeError(f"loading {self.seed.name}: adding {dn}: {connection.result}")
         finally:
             connection.unbind()
 
@@ -348,4 +355,12 @@ def slapd_tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlapdServer]
     """The seeded directory (with ``memberOf``) over StartTLS on ``uri`` and TLS on ``ldaps_uri``,
     its certificate signed by a throwaway CA: trust ``slapd_tls.ca_file`` to verify it."""
     with SlapdServer(tmp_path_factory.mktemp("slapd-tls"), memberof=True, tls=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def slapd_staff(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlapdServer]:
+    """The other layout (``seed-staff.ldif``): users under ``ou=staff``/``ou=contractors`` below
+    ``ou=people``, ``groupOfNames`` groups only, and no ``memberOf``."""
+    with SlapdServer(tmp_path_factory.mktemp("slapd-staff"), memberof=False, seed=STAFF_SEED_LDIF) as server:
         yield server

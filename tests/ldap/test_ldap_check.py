@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -37,11 +38,11 @@ def ldap_environment(server: SlapdServer, **overrides: str) -> dict[str, str]:
     return environment
 
 
-@pytest.fixture(params=["memberof", "plain"])
+@pytest.fixture(params=["slapd", "slapd_without_memberof", "slapd_staff"])
 def directory(request: pytest.FixtureRequest) -> SlapdServer:
-    """Each test runs against a directory with the memberof overlay and one without."""
-    name = "slapd" if request.param == "memberof" else "slapd_without_memberof"
-    return request.getfixturevalue(name)  # type: ignore[no-any-return]
+    """Each test runs against a directory with the memberof overlay, one without, and the other
+    layout (users one branch deeper, groupOfNames only, no memberOf)."""
+    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -81,13 +82,42 @@ def test_a_member_through_a_group_entry_is_admitted(check: Check, directory: Sla
 def test_outsiders_are_refused(check: Check, directory: SlapdServer, outsider: str) -> None:
     code, output = check(ldap_environment(directory), outsider)
     assert code == EXIT_REFUSED, output
-    assert output.rstrip().endswith(f"FAIL not a member of {DATA_OFFICE} or {CONTRACTORS}: login is refused")
+    assert f"FAIL not a member of {DATA_OFFICE} or {CONTRACTORS}: login is refused" in output
+    assert "GROUP_SEARCH_BASE" not in output
 
 
 def test_without_a_group_search_base_only_member_of_counts(check: Check, slapd: SlapdServer) -> None:
     code, output = check(ldap_environment(slapd, JOB_ORCHESTRATOR_LDAP_GROUP_SEARCH_BASE=""), "dave")
     assert code == EXIT_REFUSED, output
     assert "groups: none" in output
+    code, output = check(ldap_environment(slapd, JOB_ORCHESTRATOR_LDAP_GROUP_SEARCH_BASE=""), "alice")
+    assert code == EXIT_ADMITTED, output
+
+
+@pytest.mark.parametrize("layout", ["slapd_without_memberof", "slapd_staff"])
+def test_without_memberof_a_missing_group_search_base_is_named(
+    check: Check, request: pytest.FixtureRequest, layout: str
+) -> None:
+    server: SlapdServer = request.getfixturevalue(layout)
+    environment = ldap_environment(server, JOB_ORCHESTRATOR_LDAP_GROUP_SEARCH_BASE="")
+    code, output = check(environment, "alice")
+    assert code == EXIT_REFUSED, output
+    assert (
+        f"FAIL the directory lists 'alice' in {DATA_OFFICE}, but the user's entry has no memberOf, "
+        "so JOB_ORCHESTRATOR_LDAP_GROUP_SEARCH_BASE must be set"
+    ) in output
+    code, output = check(environment, "bob")  # listed nowhere: refused, nothing to hint at
+    assert code == EXIT_REFUSED, output
+    assert "GROUP_SEARCH_BASE" not in output
+
+
+@pytest.mark.parametrize("typed", [" alice", "alice ", "\talice  "])
+def test_spaces_around_the_name_are_the_directorys_user(
+    check: Check, directory: SlapdServer, typed: str
+) -> None:
+    code, output = check(ldap_environment(directory), typed, "--password", password=directory.users["alice"])
+    assert code == EXIT_ADMITTED, output
+    assert f"OK   user 'alice' is {directory.user_dn('alice')}" in output
 
 
 def test_the_password_is_checked_when_asked(check: Check, slapd: SlapdServer) -> None:
@@ -106,11 +136,20 @@ def test_unknown_and_hostile_names_find_nobody(check: Check, slapd: SlapdServer,
     assert "finds no entry" in output
 
 
-def test_a_wrong_bind_password_is_named(check: Check, slapd: SlapdServer) -> None:
+def test_a_wrong_bind_password_is_named(check: Check, slapd: SlapdServer, tmp_path: Path) -> None:
     environment = ldap_environment(slapd, JOB_ORCHESTRATOR_LDAP_BIND_PASSWORD="wrong")
     code, output = check(environment, "alice")
     assert code == EXIT_REFUSED
-    assert f"FAIL Airflow's bind as {slapd.bind_dn} is refused: invalidCredentials" in output
+    assert (
+        f"FAIL Airflow's bind as {slapd.bind_dn} is refused: invalidCredentials "
+        "(check JOB_ORCHESTRATOR_LDAP_BIND_DN and JOB_ORCHESTRATOR_LDAP_BIND_PASSWORD)"
+    ) in output
+    password_file = tmp_path / "bind-password"
+    password_file.write_text("also-wrong\n")
+    environment["JOB_ORCHESTRATOR_LDAP_BIND_PASSWORD_FILE"] = str(password_file)
+    code, output = check(environment, "alice")
+    assert code == EXIT_REFUSED
+    assert "(check JOB_ORCHESTRATOR_LDAP_BIND_DN and JOB_ORCHESTRATOR_LDAP_BIND_PASSWORD_FILE)" in output
 
 
 def test_a_server_that_does_not_answer_is_named(check: Check, slapd: SlapdServer) -> None:

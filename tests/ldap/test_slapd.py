@@ -8,16 +8,21 @@ import ldap3
 import pytest
 from ldap3.core.exceptions import LDAPSocketOpenError
 
-from tests.ldap.slapd import GROUPS_DN, PEOPLE_DN, SEED_LDIF, SlapdServer
+from tests.ldap.slapd import GROUPS_DN, PEOPLE_DN, SlapdServer
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(params=["memberof", "plain"])
+@pytest.fixture(params=["slapd", "slapd_without_memberof"])
 def any_slapd(request: pytest.FixtureRequest) -> SlapdServer:
-    """Each of the two directories in turn: what holds for both."""
-    name = "slapd" if request.param == "memberof" else "slapd_without_memberof"
-    return request.getfixturevalue(name)
+    """Each of the two directories of seed.ldif in turn: what holds for both."""
+    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=["slapd", "slapd_staff"])
+def any_layout(request: pytest.FixtureRequest) -> SlapdServer:
+    """Each directory layout (seed.ldif, seed-staff.ldif) in turn."""
+    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
 
 
 def bound(server: SlapdServer, user: str | None = None, password: str | None = None) -> ldap3.Connection:
@@ -43,12 +48,12 @@ def member_of(server: SlapdServer, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", ["alice", "bob", "carol", "dave"])
-def test_every_user_binds_with_the_password_the_seed_documents(slapd: SlapdServer, name: str) -> None:
-    password = slapd.users[name]
-    assert bound(slapd, slapd.user_dn(name), password).extend.standard.who_am_i() == (
-        f"dn:{slapd.user_dn(name)}"
+def test_every_user_binds_with_the_password_the_seed_documents(any_layout: SlapdServer, name: str) -> None:
+    password = any_layout.users[name]
+    assert bound(any_layout, any_layout.user_dn(name), password).extend.standard.who_am_i() == (
+        f"dn:{any_layout.user_dn(name)}"
     )
-    header = [line.split() for line in SEED_LDIF.read_text().splitlines() if line.startswith("#")]
+    header = [line.split() for line in any_layout.seed.read_text().splitlines() if line.startswith("#")]
     assert ["#", f"uid={name}", password] in [words[:3] for words in header]
 
 
@@ -70,12 +75,13 @@ def test_anonymous_reads_nothing_and_never_a_password(slapd: SlapdServer) -> Non
     assert search(anonymous, slapd.user_dn("alice"), "(objectClass=*)", ["userPassword"]) == {}
 
 
-def test_the_service_account_finds_users_by_uid_but_not_their_passwords(slapd: SlapdServer) -> None:
-    service = bound(slapd, slapd.bind_dn, slapd.bind_password)
+def test_the_service_account_finds_users_by_uid_but_not_their_passwords(any_layout: SlapdServer) -> None:
+    service = bound(any_layout, any_layout.bind_dn, any_layout.bind_password)
     found = search(service, PEOPLE_DN, "(uid=alice)", ["uid", "mail", "userPassword"])
-    assert list(found) == [slapd.user_dn("alice")]
-    assert found[slapd.user_dn("alice")]["mail"] == ["alice@example.org"]
-    assert not found[slapd.user_dn("alice")]["userPassword"]  # ldap3 lists what it asked for
+    alice = any_layout.user_dn("alice")
+    assert list(found) == [alice]
+    assert found[alice]["mail"] == ["alice@example.org"]
+    assert not found[alice]["userPassword"]  # ldap3 lists what it asked for
 
 
 def test_users_find_their_own_entry_and_no_one_elses(slapd: SlapdServer) -> None:
@@ -119,3 +125,20 @@ def test_a_stopped_server_refuses_connections_and_comes_back_on_the_same_uri(sla
     assert slapd.uri == uri
     assert bound(slapd, slapd.user_dn("alice"), slapd.users["alice"])
     assert member_of(slapd, "alice") == [slapd.group_dn("data.office")]  # the data survived
+
+
+def test_the_staff_layout_nests_users_and_names_members_only_in_groupofnames(
+    slapd_staff: SlapdServer,
+) -> None:
+    assert slapd_staff.user_dn("alice") == f"uid=alice,ou=staff,{PEOPLE_DN}"
+    assert slapd_staff.user_dn("dave") == f"uid=dave,ou=contractors,{PEOPLE_DN}"
+    for name in slapd_staff.users:
+        assert member_of(slapd_staff, name) == []
+    service = bound(slapd_staff, slapd_staff.bind_dn, slapd_staff.bind_password)
+    groups = search(service, GROUPS_DN, "(objectClass=groupOfNames)", ["member"])
+    assert groups == {
+        slapd_staff.group_dn("data.office"): {"member": [slapd_staff.user_dn("alice")]},
+        slapd_staff.group_dn("ops"): {"member": [slapd_staff.user_dn("carol")]},
+        slapd_staff.group_dn("data.office.contractors"): {"member": [slapd_staff.user_dn("dave")]},
+    }
+    assert search(service, GROUPS_DN, "(objectClass=groupOfUniqueNames)", ["cn"]) == {}

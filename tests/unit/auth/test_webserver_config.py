@@ -119,3 +119,24 @@ def test_flags_read_like_airflow_booleans() -> None:
 def test_a_missing_config_file_says_which(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"webserver_config\.py does not exist"):
         load_webserver_config(tmp_path / "webserver_config.py")
+
+
+def test_messages_name_the_variables_the_admin_set(
+    ldap_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = LdapLoginSettings.from_flask_config(load_webserver_config(TEMPLATE))
+    assert settings.bind_account_names() == (
+        "JOB_ORCHESTRATOR_LDAP_BIND_DN and JOB_ORCHESTRATOR_LDAP_BIND_PASSWORD"
+    )
+    assert "JOB_ORCHESTRATOR_LDAP_GROUP_SEARCH_BASE must be set" in settings.group_search_base_needed()
+    password_file = tmp_path / "bind-password"
+    password_file.write_text("from-a-secret\n")
+    monkeypatch.setenv("JOB_ORCHESTRATOR_LDAP_BIND_PASSWORD_FILE", str(password_file))
+    settings = LdapLoginSettings.from_flask_config(load_webserver_config(TEMPLATE))
+    assert settings.bind_account_names().endswith("JOB_ORCHESTRATOR_LDAP_BIND_PASSWORD_FILE")
+
+
+def test_without_the_template_messages_name_fabs_keys() -> None:
+    settings = LdapLoginSettings.from_flask_config({"AUTH_LDAP_SERVER": "ldap://ldap.example.org"})
+    assert settings.bind_account_names() == "AUTH_LDAP_BIND_USER and AUTH_LDAP_BIND_PASSWORD"
+    assert "JOB_ORCHESTRATOR_GROUP_SEARCH_BASE must be set" in settings.group_search_base_needed()

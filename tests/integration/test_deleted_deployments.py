@@ -8,35 +8,19 @@ not deactivate it before ``[dag_processor] stale_dag_threshold`` (50 s here).
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from airflow_jobs_provider.deployments.secrets import InMemorySecretSink
 from airflow_jobs_provider.deployments.store import SpecStore
 from tests.integration.airflow_stack import AirflowStack, wait_until
 from tests.integration.jobs_stack import jobs_api
+from tests.integration.test_jobs_api import hello_spec
 
 pytestmark = pytest.mark.integration
 
 DELETED = [f"gone-{number:02d}-e2e" for number in range(48)]
 # Well below stale_dag_threshold: without the keeper, a revived DAG would stay listed that long.
 REMARK_TIMEOUT = 20.0
-
-
-def spec(name: str, **changes: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "artifact": {
-            "source": "local",
-            "repository": "examples",
-            "group": "org.example.jobs",
-            "name": "hello-python",
-        },
-        "executor": "local",
-        "schedule": "@daily",
-        **changes,
-    }
 
 
 def listed(stack: AirflowStack, dag_ids: list[str]) -> set[str]:
@@ -54,7 +38,7 @@ def test_deletes_during_parses_stay_deleted(jobs_stack: AirflowStack) -> None:
     api.client.login()
     dag_ids = [f"job_{name}" for name in DELETED]
     for name in ["anchor-e2e", *DELETED]:
-        api("POST", "/deployments", json=spec(name), expect=[201])
+        api("POST", "/deployments", json=hello_spec(name), expect=[201])
     wait_until(
         lambda: listed(jobs_stack, [*dag_ids, "job_anchor-e2e"]) == {*dag_ids, "job_anchor-e2e"},
         timeout=120,
@@ -66,7 +50,7 @@ def test_deletes_during_parses_stay_deleted(jobs_stack: AirflowStack) -> None:
         api("DELETE", f"/deployments/{name}", expect=[204])
 
     # A parse that began after the last delete has finished once it lists a deployment made after it.
-    api("POST", "/deployments", json=spec("sentinel-e2e"), expect=[201])
+    api("POST", "/deployments", json=hello_spec("sentinel-e2e"), expect=[201])
     jobs_stack.client.wait_for_dag("job_sentinel-e2e", timeout=120)
     revived_then = listed(jobs_stack, dag_ids)
     print(f"{len(revived_then)} of {len(DELETED)} deleted DAGs listed when the first later parse ended")
@@ -95,7 +79,7 @@ def test_a_run_of_a_deleted_deployment_fails_saying_so(jobs_stack: AirflowStack)
     """The DAG is still active, as a parse begun before the delete leaves it, and a run starts."""
     api = jobs_api(jobs_stack)
     dag_id = "job_deleted-run-e2e"
-    api("POST", "/deployments", json=spec("deleted-run-e2e"), expect=[201])
+    api("POST", "/deployments", json=hello_spec("deleted-run-e2e"), expect=[201])
     jobs_stack.client.wait_for_dag(dag_id, timeout=120)
     # Deleted behind the API's back, so nothing marks the DAG stale: Airflow still runs it.
     specs = SpecStore(jobs_stack.env["AIRFLOW__JOB_ORCHESTRATOR__SPECS_FOLDER"], secrets=InMemorySecretSink())

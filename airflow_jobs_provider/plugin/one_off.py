@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from airflow_jobs_provider.deployments.files import folder_lock
-from airflow_jobs_provider.deployments.store import LOCK_FILE, SpecStore, StoredDeployment
+from airflow_jobs_provider.deployments.store import LOCK_FILE, NotFoundError, SpecStore, StoredDeployment
 from airflow_jobs_provider.plugin.poller import Poller
 
 log = logging.getLogger(__name__)
@@ -52,22 +52,13 @@ class _Awaited:
 
 
 class OneOffTrigger(Poller):
-    """The API server's waiter for one-off DAGs; ``start`` and ``stop`` follow the app's lifespan.
-
-    :param store: where deployments are read again before triggering; default the configured one.
-    """
+    """The API server's waiter for one-off DAGs; ``start`` and ``stop`` follow the app's lifespan."""
 
     thread_name = "job-orchestrator-one-off"
 
-    def __init__(
-        self,
-        timeout: float = DEFAULT_TIMEOUT_SECONDS,
-        poll: float = POLL_SECONDS,
-        store: SpecStore | None = None,
-    ) -> None:
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT_SECONDS, poll: float = POLL_SECONDS) -> None:
         super().__init__(poll)
         self.timeout = timeout
-        self._store = store
         self._awaited: dict[str, _Awaited] = {}
 
     def start(self, recent: Iterable[StoredDeployment] = ()) -> None:
@@ -141,7 +132,7 @@ class OneOffTrigger(Poller):
 
         from airflow_jobs_provider.plugin.airflow_state import DagNotParsedError, trigger_run
 
-        store = self._store if self._store is not None else SpecStore()
+        store = SpecStore()
         try:
             # Under the lock writers hold, so no redeploy or delete slips in between check and run.
             with folder_lock(store.folder / LOCK_FILE):
@@ -165,8 +156,6 @@ class OneOffTrigger(Poller):
 
     @staticmethod
     def _still_current(store: SpecStore, item: _Awaited) -> bool:
-        from airflow_jobs_provider.deployments.store import NotFoundError
-
         try:
             current = store.get(item.name)
         except NotFoundError:

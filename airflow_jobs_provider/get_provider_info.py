@@ -191,6 +191,23 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
     "max_memory_limit": _option(
         "Largest memory limit a deployment may set, e.g. `16Gi`. Empty for no ceiling.", "16Gi"
     ),
+    "webhook_connections": _option(
+        "Airflow connections a deployment's failure webhook (`notify.webhook_conn_id`) may name, "
+        "separated by commas: connection ids or fnmatch patterns. The deploying user also needs the "
+        "right to read the connection (the auth manager decides). `*` allows every connection the "
+        "user may read; a prefix such as `webhook_*` keeps other connections' credentials out of "
+        "webhooks even for users who may read them. Checked on deploy, in preflight and by the "
+        "worker before it posts.",
+        "*",
+        "webhook_*, team_chat",
+    ),
+    "max_request_bytes": _option(
+        "Largest request body the Job Orchestrator API reads, in bytes; a bigger one is refused with "
+        "413 before it is read whole. The default holds any spec with a few large config files.",
+        "4194304",
+        "1048576",
+        kind="integer",
+    ),
     "navigation_links": _option(
         "Links to the team's other tools (Nexus, the CI pipelines, the Spark UI) in Airflow's Browse "
         "menu, as a JSON object: label -> absolute http(s) URL. They open in a new tab. Read when the "

@@ -189,3 +189,12 @@ def max_cpu_limit() -> str:
 
 def max_memory_limit() -> str:
     return _get("max_memory_limit")
+
+
+def webhook_connections() -> tuple[str, ...]:
+    """Connection ids or fnmatch patterns a failure webhook may name."""
+    return _csv(_get("webhook_connections"))
+
+
+def max_request_bytes() -> int:
+    return int(_get("max_request_bytes"))

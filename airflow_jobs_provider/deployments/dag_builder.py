@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pendulum
 from airflow.sdk import DAG, BaseNotifier, BaseOperator
+from airflow.sdk.exceptions import AirflowFailException
 
 from airflow_jobs_provider.deployments.catalogs import SmbEndpoint
 from airflow_jobs_provider.deployments.config_files import SecretConfigFile
 from airflow_jobs_provider.deployments.doc_md import describe
+from airflow_jobs_provider.deployments.naming import dag_id_for
 from airflow_jobs_provider.deployments.pod_preview import operator_pod
 from airflow_jobs_provider.deployments.secrets import secret_variable_key
 from airflow_jobs_provider.deployments.spec import DeploymentSpec, NotifySpec
-from airflow_jobs_provider.deployments.store import StoredDeployment
+from airflow_jobs_provider.deployments.store import Revision, StoredDeployment
 from airflow_jobs_provider.notifications import FailureEmailNotifier, WebhookNotifier
 from airflow_jobs_provider.operators.kubernetes import NexusKubernetesOperator
 from airflow_jobs_provider.operators.local import NexusLocalOperator
@@ -113,6 +115,36 @@ def build_dag(stored: StoredDeployment, *, smb_endpoints: Mapping[str, SmbEndpoi
     """The deployment's DAG: ``job_<name>``, its one task, active as soon as Airflow sees it."""
     dag = DAG(**dag_arguments(stored))
     build_operator(stored.spec, dag=dag, smb_endpoints=smb_endpoints)
+    return dag
+
+
+class DeletedDeploymentOperator(BaseOperator):
+    """The task of a deployment deleted before its run started: it fails, saying so, without retries."""
+
+    template_fields: Sequence[str] = ()
+
+    def __init__(self, *, reason: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reason = reason
+
+    def execute(self, context: Any) -> None:
+        raise AirflowFailException(self.reason)
+
+
+def build_deleted_dag(name: str, deletion: Revision) -> DAG:
+    """What a worker runs for a task of deleted deployment ``name``: one ``run`` task that fails.
+
+    Built only when Airflow parses the generator file for that task (never listed by the DAG
+    processor, which sees no spec), so its arguments need not match the deployed DAG's.
+    """
+    reason = (
+        f"deployment {name} was deleted (revision {deletion.revision}, by {deletion.deployed_by} "
+        f"at {deletion.deployed_at.isoformat()}); this run of it does nothing"
+    )
+    dag = DAG(
+        dag_id=dag_id_for(name), schedule=None, start_date=deletion.deployed_at, tags=[ORCHESTRATOR_TAG]
+    )
+    DeletedDeploymentOperator(task_id=TASK_ID, reason=reason, retries=0, dag=dag)
     return dag
 
 

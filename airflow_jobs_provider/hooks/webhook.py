@@ -6,11 +6,17 @@ with the scheme in *Schema* and the port in *Port*. Login and password, when set
 basic auth. Extras: ``headers`` (an object of header names to values, e.g. an
 ``Authorization`` bearer token) and ``timeout`` (seconds, default 10). Any connection type
 does: ``http`` when the HTTP provider is installed, ``generic`` otherwise.
+
+Which connections a webhook may name at all is the admin's choice
+(``[job_orchestrator] webhook_connections``: ids or fnmatch patterns). The hook refuses any
+other before it reads the connection, so a spec file edited by hand cannot make a worker send
+another connection's credentials either.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlunsplit
@@ -18,6 +24,7 @@ from urllib.parse import urlunsplit
 import requests
 from airflow.sdk import BaseHook
 
+from airflow_jobs_provider import settings
 from airflow_jobs_provider.hooks.connection_fields import (
     ConnectionFields,
     connection_url,
@@ -46,6 +53,16 @@ class WebhookTarget:
     def secrets(self) -> list[str]:
         """What a log must never show: the URL (it often carries the token) and header values."""
         return [self.url, *self.headers.values(), *(self.auth[1:] if self.auth else ())]
+
+
+def check_webhook_connection_allowed(conn_id: str) -> None:
+    """``ValueError`` unless ``[job_orchestrator] webhook_connections`` allows ``conn_id``."""
+    allowed = settings.webhook_connections()
+    if not any(fnmatchcase(conn_id, pattern) for pattern in allowed):
+        raise ValueError(
+            f"connection {conn_id!r} is not one the admin allows for webhooks "
+            f"([job_orchestrator] webhook_connections: {', '.join(allowed) or 'none'})"
+        )
 
 
 def target_from_connection(conn_id: str, fields: ConnectionFields) -> WebhookTarget:
@@ -78,6 +95,7 @@ class WebhookHook(BaseHook):
 
     @cached_property
     def target(self) -> WebhookTarget:
+        check_webhook_connection_allowed(self.webhook_conn_id)
         return target_from_connection(
             self.webhook_conn_id, fields_of(self.get_connection(self.webhook_conn_id))
         )

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from airflow_jobs_provider.operators.artifact_run import XCOM_FAILURE_KEY
 
-DagState = Literal["active", "paused", "pending"]
+DagState = Literal["active", "paused", "pending", "invalid"]
 # A failed task before these states has not reached the end of its story yet.
 _FAILED_TASK_STATES = frozenset({"failed", "upstream_failed"})
 
@@ -47,7 +47,8 @@ class LatestRun:
 
 @dataclass(frozen=True)
 class DagStatus:
-    """``pending``: no DAG in Airflow (yet): the dag-processor has not parsed the spec."""
+    """``pending``: no DAG in Airflow (yet): the dag-processor has not parsed the spec.
+    ``invalid``: the spec file cannot be deployed, so whatever Airflow still shows goes away."""
 
     dag_state: DagState
     next_run_after: datetime | None = None

@@ -10,30 +10,33 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from airflow_jobs_provider import __version__
 from airflow_jobs_provider.deployments.store import SpecStore, StoredDeployment
+from airflow_jobs_provider.plugin.deleted_dags import DeletedDags
 from airflow_jobs_provider.plugin.errors import install_error_handlers
 from airflow_jobs_provider.plugin.one_off import OneOffTrigger
 from airflow_jobs_provider.plugin.routes import actions, browse, deployments
-from airflow_jobs_provider.plugin.security import check_csrf
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 
 
-def create_app(one_off: OneOffTrigger | None = None) -> FastAPI:
-    """The app; ``one_off`` replaces the one-off trigger (tests shorten its timeout)."""
+def create_app(one_off: OneOffTrigger | None = None, deleted_dags: DeletedDags | None = None) -> FastAPI:
+    """The app; ``one_off`` and ``deleted_dags`` replace its background threads (tests shorten them)."""
     trigger = one_off or OneOffTrigger()
+    keeper = deleted_dags or DeletedDags()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         trigger.start(_recent_deployments())
+        keeper.start()
         try:
             yield
         finally:
+            keeper.stop()
             trigger.stop()
 
     app = FastAPI(
@@ -45,9 +48,9 @@ def create_app(one_off: OneOffTrigger | None = None) -> FastAPI:
             "a change authenticated by the session cookie must send `X-Job-Orchestrator: 1`."
         ),
         lifespan=lifespan,
-        dependencies=[Depends(check_csrf)],
     )
     app.state.one_off = trigger
+    app.state.deleted_dags = keeper
     install_error_handlers(app)
     for module in (browse, deployments, actions):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -7,7 +7,11 @@ the awaited DAGs Airflow lists, and triggers those. The run id is derived from t
 revision (``deploy__r<revision>__<deployed at>``), which makes triggering idempotent: another
 API server process, a retry after a database hiccup, or the sweep at start-up (which picks up
 one-off deploys younger than ``timeout`` whose run is missing, e.g. after a restart) can only
-ever make the one run.
+ever make the one run. The run is triggered by the user who deployed the revision.
+
+Just before triggering, under the specs folder's lock, the revision is read again: a revision
+that a later redeploy or a delete has replaced is never run (the API had the deploying user's
+run right for that revision only).
 
 A redeployed one-off DAG exists already and is triggered at once; the run still executes the
 new revision, because the worker builds the task from the spec file when the task starts.
@@ -16,19 +20,19 @@ new revision, because the worker builds the task from the spec file when the tas
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from airflow_jobs_provider.deployments.store import StoredDeployment
+from airflow_jobs_provider.deployments.files import folder_lock
+from airflow_jobs_provider.deployments.store import LOCK_FILE, NotFoundError, SpecStore, StoredDeployment
+from airflow_jobs_provider.plugin.poller import Poller
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_SECONDS = 600.0
 POLL_SECONDS = 1.0
-TRIGGERED_BY = "job-orchestrator"
 
 
 def one_off_run_id(stored: StoredDeployment) -> str:
@@ -38,22 +42,24 @@ def one_off_run_id(stored: StoredDeployment) -> str:
 
 @dataclass(frozen=True)
 class _Awaited:
+    name: str
     dag_id: str
+    revision: int
+    deployed_at: datetime
+    deployed_by: str
     run_id: str
     deadline: float
 
 
-class OneOffTrigger:
+class OneOffTrigger(Poller):
     """The API server's waiter for one-off DAGs; ``start`` and ``stop`` follow the app's lifespan."""
 
+    thread_name = "job-orchestrator-one-off"
+
     def __init__(self, timeout: float = DEFAULT_TIMEOUT_SECONDS, poll: float = POLL_SECONDS) -> None:
+        super().__init__(poll)
         self.timeout = timeout
-        self.poll = poll
         self._awaited: dict[str, _Awaited] = {}
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def start(self, recent: Iterable[StoredDeployment] = ()) -> None:
         """Start the thread, first awaiting the one-off deploys of ``recent`` not older than ``timeout``."""
@@ -61,23 +67,22 @@ class OneOffTrigger:
         for stored in recent:
             if stored.spec.airflow_schedule is None and stored.deployed_at >= oldest:
                 self.request(stored)
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="job-orchestrator-one-off", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        super().start()
 
     def request(self, stored: StoredDeployment) -> None:
         """Trigger the run of this revision once its DAG exists; a later revision replaces it."""
-        awaited = _Awaited(stored.spec.dag_id, one_off_run_id(stored), time.monotonic() + self.timeout)
+        awaited = _Awaited(
+            name=stored.name,
+            dag_id=stored.spec.dag_id,
+            revision=stored.revision,
+            deployed_at=stored.deployed_at,
+            deployed_by=stored.deployed_by,
+            run_id=one_off_run_id(stored),
+            deadline=time.monotonic() + self.timeout,
+        )
         with self._lock:
             self._awaited[awaited.dag_id] = awaited
-        self._wake.set()
+        self.wake()
 
     def cancel(self, dag_id: str) -> None:
         """The deployment was deleted, or redeployed with a schedule."""
@@ -88,23 +93,17 @@ class OneOffTrigger:
         with self._lock:
             return set(self._awaited)
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            self._wake.clear()
-            with self._lock:
-                awaited = list(self._awaited.values())
-            if awaited:
-                try:
-                    self._check(awaited)
-                except Exception:  # the database may be busy or away: the next round retries
-                    log.warning("Checking one-off deployments failed; retrying", exc_info=True)
-            self._wake.wait(self.poll if self._awaited else None)
+    def _has_work(self) -> bool:
+        with self._lock:
+            return bool(self._awaited)
 
-    def _check(self, awaited: list[_Awaited]) -> None:
+    def _round(self) -> None:
         from airflow.models.dag import DagModel
         from airflow.utils.session import create_session
         from sqlalchemy import select
 
+        with self._lock:
+            awaited = list(self._awaited.values())
         with create_session() as session:
             listed = set(
                 session.scalars(
@@ -133,16 +132,40 @@ class OneOffTrigger:
 
         from airflow_jobs_provider.plugin.airflow_state import DagNotParsedError, trigger_run
 
+        store = SpecStore()
         try:
-            with create_session() as session:
-                trigger_run(item.dag_id, user_name=TRIGGERED_BY, session=session, run_id=item.run_id)
+            # Under the lock writers hold, so no redeploy or delete slips in between check and run.
+            with folder_lock(store.folder / LOCK_FILE):
+                if not self._still_current(store, item):
+                    log.info(
+                        "One-off deployment %s: revision %d was replaced or deleted; not run",
+                        item.dag_id,
+                        item.revision,
+                    )
+                else:
+                    with create_session() as session:
+                        trigger_run(
+                            item.dag_id, user_name=item.deployed_by, session=session, run_id=item.run_id
+                        )
+                    log.info("One-off deployment %s: triggered run %s", item.dag_id, item.run_id)
         except (DagRunAlreadyExists, IntegrityError):  # made here before, or by another process
             log.info("One-off deployment %s: run %s exists already", item.dag_id, item.run_id)
         except DagNotParsedError:
             return  # listed a moment ago, not serialized yet: next round
-        else:
-            log.info("One-off deployment %s: triggered run %s", item.dag_id, item.run_id)
         self._forget(item)
+
+    @staticmethod
+    def _still_current(store: SpecStore, item: _Awaited) -> bool:
+        try:
+            current = store.get(item.name)
+        except NotFoundError:
+            return False
+        return (
+            isinstance(current, StoredDeployment)
+            and current.revision == item.revision
+            and current.deployed_at == item.deployed_at
+            and current.spec.airflow_schedule is None
+        )
 
     def _forget(self, item: _Awaited) -> None:
         with self._lock:

@@ -36,11 +36,15 @@ class Check:
     message: str
 
 
-def preflight(spec: DeploymentSpec) -> list[Check]:
-    """Every check, in a stable order; none raises."""
+def preflight(spec: DeploymentSpec, *, may_use_connection: Callable[[str], bool]) -> list[Check]:
+    """Every check, in a stable order; none raises.
+
+    :param may_use_connection: whether the caller may read a connection; the webhook's is looked
+        at only if so, so preflight tells nobody else whether it exists or where it points.
+    """
     checks = [_names(spec), _runner_image(spec), _artifact(spec)]
     if spec.notify.webhook_conn_id:
-        checks.append(_webhook(spec.notify.webhook_conn_id))
+        checks.append(_webhook(spec.notify.webhook_conn_id, may_use_connection))
     if spec.executor == "kubernetes":
         checks.append(_pod_security(spec))
         checks += _cluster_objects(spec)
@@ -85,9 +89,11 @@ def _artifact(spec: DeploymentSpec) -> Check:
     return Check("artifact", "ok", f"{ref.coordinates} resolves to version {resolved.version}: {files}")
 
 
-def _webhook(conn_id: str) -> Check:
+def _webhook(conn_id: str, may_use_connection: Callable[[str], bool]) -> Check:
     """The connection exists and points to an http(s) URL; only its origin is shown (the rest of
     the URL may be the token). Nothing is posted: that would notify people."""
+    if not may_use_connection(conn_id):
+        return Check("webhook", "failed", f"your Airflow user is not allowed to use connection {conn_id!r}")
     try:
         target = WebhookHook(conn_id).target
     except Exception as exc:  # e.g. the connection is not defined

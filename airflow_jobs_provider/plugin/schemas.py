@@ -94,7 +94,10 @@ class RunOut(FromAttributes):
 
 
 class StatusOut(FromAttributes):
-    dag_state: DagState = Field(description="pending: Airflow has not parsed the deployment's DAG (yet)")
+    dag_state: DagState = Field(
+        description="pending: Airflow has not parsed the deployment's DAG (yet); "
+        "invalid: the spec file cannot be deployed (see error)"
+    )
     next_run_after: datetime | None
     latest_run: RunOut | None
 
@@ -123,6 +126,8 @@ class DeploymentOut(BaseModel):
         dag_id = dag_id_of(entry)
         shown = StatusOut.model_validate(status or PENDING)
         if isinstance(entry, InvalidSpec):
+            # Its DAG may still be listed until the next parse drops it: say what it is now.
+            shown = shown.model_copy(update={"dag_state": "invalid", "next_run_after": None})
             return cls(
                 name=entry.name,
                 dag_id=dag_id,

@@ -4,7 +4,10 @@ A deployment is a DAG, so its rights are the DAG's rights, checked with ``is_aut
 and ``DagDetails(id=<dag_id>)``: reading needs GET; deploying, redeploying, pausing and
 resuming need PUT (DAG edit, which every auth manager knows; there is no "create DAG" right);
 deleting needs DELETE; running needs POST on the DAG's runs, as Airflow's own trigger does.
-Browsing artifacts and catalogs needs DAG read in general.
+Browsing artifacts and catalogs needs DAG read in general. A one-off deployment runs at once,
+so deploying one needs the run right too. A failure webhook names an Airflow connection, whose
+credentials the worker sends: naming one needs the right to read that connection
+(``is_authorized_connection``), and the connection must be one the admin allows.
 
 CSRF: a browser sends the ``_token`` cookie with any request, even one another site made it
 send. A state change authenticated by that cookie must therefore carry ``X-Job-Orchestrator: 1``
@@ -23,13 +26,18 @@ from urllib.parse import urlsplit
 from airflow.api_fastapi.app import get_auth_manager
 from airflow.api_fastapi.auth.managers.base_auth_manager import COOKIE_NAME_JWT_TOKEN
 from airflow.api_fastapi.auth.managers.models.base_user import BaseUser
-from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity, DagDetails
-from airflow.api_fastapi.core_api.security import get_user
+from airflow.api_fastapi.auth.managers.models.resource_details import (
+    ConnectionDetails,
+    DagAccessEntity,
+    DagDetails,
+)
+from airflow.api_fastapi.core_api.security import bearer_scheme, get_user, oauth2_scheme
 from airflow.models.dag import DagModel
 from fastapi import Depends, Path, Request, status
+from fastapi.security import HTTPAuthorizationCredentials
 
 from airflow_jobs_provider.deployments.naming import dag_id_for
-from airflow_jobs_provider.plugin.errors import ApiError
+from airflow_jobs_provider.plugin.errors import INVALID_SPEC, ApiError
 
 if TYPE_CHECKING:
     from airflow.api_fastapi.auth.managers.base_auth_manager import ResourceMethod
@@ -37,7 +45,22 @@ if TYPE_CHECKING:
 CSRF_HEADER = "X-Job-Orchestrator"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-UserDep = Annotated[BaseUser, Depends(get_user)]
+# Where ``GuardedRoute`` keeps the user it authenticated before the body was read.
+AUTHENTICATED_USER = "job_orchestrator_user"
+
+
+async def authenticated_user(
+    request: Request,
+    # Declared as Airflow's ``get_user`` declares them, so the OpenAPI description shows the login.
+    oauth_token: Annotated[str | None, Depends(oauth2_scheme)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> BaseUser:
+    """Airflow's user, as ``GuardedRoute`` authenticated it; on another route, authenticated now."""
+    user: BaseUser | None = getattr(request.state, AUTHENTICATED_USER, None)
+    return user if user is not None else await get_user(request, oauth_token, bearer)
+
+
+UserDep = Annotated[BaseUser, Depends(authenticated_user)]
 
 
 def check_csrf(request: Request) -> None:
@@ -97,6 +120,49 @@ def authorize_dag(
     if not allowed:
         what = f"{method} on the runs of" if access_entity is DagAccessEntity.RUN else method
         raise _forbidden(f"{what} DAG {dag_id!r}")
+
+
+def authorize_one_off(user: BaseUser, dag_id: str, *, team_name: str | None) -> None:
+    """A one-off deployment runs as soon as it is deployed: that is a run, and needs the run right."""
+    if not get_auth_manager().is_authorized_dag(
+        method="POST",
+        access_entity=DagAccessEntity.RUN,
+        details=DagDetails(id=dag_id, team_name=team_name),
+        user=user,
+    ):
+        raise _forbidden(
+            f"POST on the runs of DAG {dag_id!r}, which a one-off deployment (schedule: none) needs: "
+            "it runs as soon as it is deployed"
+        )
+
+
+def may_use_connection(user: BaseUser, conn_id: str) -> bool:
+    """The right to read connection ``conn_id``: a webhook naming it sends its credentials."""
+    from airflow.models.connection import Connection
+
+    return get_auth_manager().is_authorized_connection(
+        method="GET",
+        details=ConnectionDetails(conn_id=conn_id, team_name=Connection.get_team_name(conn_id)),
+        user=user,
+    )
+
+
+def authorize_webhook(user: BaseUser, conn_id: str | None) -> None:
+    """A spec's webhook connection: readable by the user (403) and allowed by the admin (422)."""
+    from airflow_jobs_provider.hooks.webhook import check_webhook_connection_allowed
+
+    if not conn_id:
+        return
+    if not may_use_connection(user, conn_id):
+        raise _forbidden(f"GET on connection {conn_id!r}, which notify.webhook_conn_id names")
+    try:
+        check_webhook_connection_allowed(conn_id)
+    except ValueError as exc:
+        raise ApiError(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            INVALID_SPEC,
+            errors=[f"notify.webhook_conn_id: {exc}"],
+        ) from None
 
 
 def authorized_dag_ids(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -167,6 +168,8 @@ def test_who_may_do_what(jobs_stack: AirflowStack) -> None:
     url = f"{jobs_stack.base_url}{API_PATH}/deployments"
     assert requests.get(url, timeout=30).status_code == 401
     assert requests.post(url, json=hello_spec("anon-e2e"), timeout=30).status_code == 401
+    broken = requests.post(url, data="{not json", headers={"Content-Type": "application/json"}, timeout=30)
+    assert broken.status_code == 401  # who asks, before what is asked
 
     viewer = jobs_api(jobs_stack, "viewer")
     assert viewer("GET", "/deployments").status_code == 200
@@ -195,3 +198,20 @@ def test_who_may_do_what(jobs_stack: AirflowStack) -> None:
 def test_the_openapi_description_is_served(jobs_stack: AirflowStack) -> None:
     spec = requests.get(f"{jobs_stack.base_url}/job-orchestrator/openapi.json", timeout=30).json()
     assert "/api/v1/deployments" in spec["paths"]
+
+
+def test_a_body_over_the_limit_is_refused_while_it_streams(jobs_stack: AirflowStack) -> None:
+    """Through the real API server: a chunked body (no Content-Length) past 4 MiB gets 413.
+
+    (The unit test counts the chunks the app takes; here the client hands the server all of
+    them anyway, since the kernel's socket buffers take what the app no longer reads.)
+    """
+    api = jobs_api(jobs_stack)
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(64):  # 16 MiB
+            yield b" " * (256 * 1024)
+
+    response = api("POST", "/preflight", data=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413, response.text
+    assert response.json()["detail"].startswith("the request body is larger than 4194304 bytes")

@@ -209,3 +209,19 @@ def test_a_broken_connection_is_named_with_its_field(monkeypatch, fields, proble
     with pytest.raises(ValueError, match=re.escape(problem)) as raised:
         WebhookNotifier(conn_id="team_hook")(_context())
     assert "SeCrEt" not in str(raised.value)
+
+
+def test_a_connection_the_admin_does_not_allow_is_never_read_or_posted_to(webhook_server, monkeypatch):
+    """A spec file edited by hand cannot make the worker send another connection's credentials."""
+    port = webhook_server.server_address[1]
+    _connection(monkeypatch, "aws_default", host=f"http://127.0.0.1:{port}/x", login="key", password="s3cr3t")
+    monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__WEBHOOK_CONNECTIONS", "webhook_*")
+    with pytest.raises(
+        ValueError, match=r"connection 'aws_default' is not one the admin allows for webhooks"
+    ):
+        WebhookNotifier(conn_id="aws_default").notify(_context())
+    assert webhook_server.received == []
+
+    _connection(monkeypatch, "webhook_team", host=f"http://127.0.0.1:{port}/team")
+    WebhookNotifier(conn_id="webhook_team").notify(_context())
+    assert [path for path, _, _ in webhook_server.received] == ["/team"]

@@ -18,11 +18,12 @@ from airflow_jobs_provider.plugin.airflow_state import (
     trigger_run,
 )
 from airflow_jobs_provider.plugin.errors import ApiError
+from airflow_jobs_provider.plugin.guarded_route import GuardedRoute
 from airflow_jobs_provider.plugin.routes.common import UiUrl, valid_deployment
 from airflow_jobs_provider.plugin.schemas import RunStarted, StatusOut
 from airflow_jobs_provider.plugin.security import Caller, Editor, Runner
 
-router = APIRouter(prefix="/deployments/{name}", tags=["Actions"])
+router = APIRouter(route_class=GuardedRoute, prefix="/deployments/{name}", tags=["Actions"])
 
 RETRY_AFTER_SECONDS = 5
 

@@ -20,6 +20,7 @@ from airflow_jobs_provider.deployments.naming import dag_id_for, suggest_name
 from airflow_jobs_provider.deployments.nexus_images import refresh_nexus_images
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
 from airflow_jobs_provider.plugin.errors import ApiError
+from airflow_jobs_provider.plugin.guarded_route import GuardedRoute
 from airflow_jobs_provider.plugin.schemas import (
     AssetOut,
     MountEndpointOut,
@@ -30,7 +31,7 @@ from airflow_jobs_provider.plugin.schemas import (
 )
 from airflow_jobs_provider.plugin.security import DagReader
 
-router = APIRouter(tags=["Browse"])
+router = APIRouter(route_class=GuardedRoute, tags=["Browse"])
 
 SourcePath = Annotated[str, Path(description="nexus or local")]
 RepositoryPath = Annotated[str, Path(description="A repository of the source")]

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Collection
 from typing import Annotated
 
+from airflow.api_fastapi.auth.managers.models.base_user import BaseUser
 from airflow.api_fastapi.common.db.common import SessionDep
 from airflow.models.dag import DagModel
 from fastapi import APIRouter, Query, Request, Response, status
@@ -19,7 +20,9 @@ from sqlalchemy.orm import Session
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
 from airflow_jobs_provider.deployments.store import SpecStore, StoredDeployment
 from airflow_jobs_provider.plugin.airflow_state import dag_status, dag_statuses, dag_team_names, record_action
+from airflow_jobs_provider.plugin.deleted_dags import DeletedDags
 from airflow_jobs_provider.plugin.errors import ApiError
+from airflow_jobs_provider.plugin.guarded_route import GuardedRoute
 from airflow_jobs_provider.plugin.one_off import OneOffTrigger
 from airflow_jobs_provider.plugin.preflight import preflight
 from airflow_jobs_provider.plugin.routes.common import UiUrl, valid_deployment
@@ -43,13 +46,16 @@ from airflow_jobs_provider.plugin.security import (
     Reader,
     UserDep,
     authorize_dag,
+    authorize_one_off,
+    authorize_webhook,
     authorized_dag_ids,
     may_read_dags,
+    may_use_connection,
 )
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["Deployments"])
+router = APIRouter(route_class=GuardedRoute, tags=["Deployments"])
 
 
 @router.get("/deployments")
@@ -82,8 +88,11 @@ def create_deployment(
     response: Response,
 ) -> DeploymentOut:
     """Deploy a new name: 409 if it exists. A one-off deployment then runs once by itself."""
-    authorize_dag(user, "PUT", spec.dag_id, team_name=DagModel.get_team_name(spec.dag_id, session=session))
+    team_name = DagModel.get_team_name(spec.dag_id, session=session)
+    authorize_dag(user, "PUT", spec.dag_id, team_name=team_name)
+    _authorize_spec(user, spec, team_name)
     stored = SpecStore().create(spec, user.get_name())
+    _deleted_dags(request).created(spec.dag_id)
     _deployed(request, stored)
     record_action(
         session, event="create", dag_id=spec.dag_id, user_name=user.get_name(), revision=stored.revision
@@ -103,6 +112,7 @@ def redeploy(
     body: RedeployRequest, caller: Editor, session: SessionDep, ui_url: UiUrl, request: Request
 ) -> DeploymentOut:
     """Deploy a new revision; 409 unless ``revision`` is still the current one."""
+    _authorize_spec(caller.user, body.spec, DagModel.get_team_name(caller.dag_id, session=session))
     stored = SpecStore().update(caller.name, body.spec, caller.user_name, body.revision)
     _deployed(request, stored)
     record_action(
@@ -122,6 +132,7 @@ def delete_deployment(
     SpecStore().delete(caller.name, caller.user_name, expected_revision=revision)
     _one_off(request).cancel(caller.dag_id)
     _request_reparse(removed_dag_ids=[caller.dag_id])
+    _deleted_dags(request).deleted([caller.dag_id])
     record_action(session, event="delete", dag_id=caller.dag_id, user_name=caller.user_name)
 
 
@@ -156,13 +167,26 @@ def pod_preview(caller: Reader) -> PodOut:
 @router.get("/deployments/{name}/preflight")
 def check_deployment(caller: Reader) -> PreflightOut:
     """The preflight checks of the deployment as it is deployed."""
-    return PreflightOut.of(preflight(valid_deployment(caller.name).spec))
+    return _preflight(valid_deployment(caller.name).spec, caller.user)
 
 
 @router.post("/preflight", tags=["Browse"])
 def check_spec(spec: DeploymentSpec, user: DagReader) -> PreflightOut:
     """Will this spec run? Checks the image, the artifact, the names and the cluster's Secrets and PVCs."""
-    return PreflightOut.of(preflight(spec))
+    return _preflight(spec, user)
+
+
+def _preflight(spec: DeploymentSpec, user: BaseUser) -> PreflightOut:
+    return PreflightOut.of(
+        preflight(spec, may_use_connection=lambda conn_id: may_use_connection(user, conn_id))
+    )
+
+
+def _authorize_spec(user: BaseUser, spec: DeploymentSpec, team_name: str | None) -> None:
+    """What deploying this spec does beyond editing its DAG: a one-off runs, a webhook uses a connection."""
+    if spec.airflow_schedule is None:
+        authorize_one_off(user, spec.dag_id, team_name=team_name)
+    authorize_webhook(user, spec.notify.webhook_conn_id)
 
 
 def _out(stored: StoredDeployment, session: Session, ui_url: str) -> DeploymentOut:
@@ -174,6 +198,11 @@ def _out(stored: StoredDeployment, session: Session, ui_url: str) -> DeploymentO
 def _one_off(request: Request) -> OneOffTrigger:
     trigger: OneOffTrigger = request.app.state.one_off
     return trigger
+
+
+def _deleted_dags(request: Request) -> DeletedDags:
+    keeper: DeletedDags = request.app.state.deleted_dags
+    return keeper
 
 
 def _deployed(request: Request, stored: StoredDeployment) -> None:

@@ -149,3 +149,25 @@ def test_parsing_the_generator_file_uses_no_network_and_no_database(tmp_path):
     assert parsed["errors"] == {}
     assert parsed["attempts"] == {"sockets": [], "database": 0}
     assert parsed["watch_works"]
+
+
+def test_a_task_of_a_deleted_deployment_fails_saying_it_was_deleted(store, monkeypatch):
+    """A run that started after the delete (its DAG briefly revived) finds a task that says why it fails."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    store.delete("beta", "dora")
+    (deletion,) = [revision for revision in store.history("beta") if revision.action == "delete"]
+    monkeypatch.setenv(PARSING_CONTEXT_DAG_ID, "job_beta")
+    namespace: dict = {}
+    (dag,) = generator.register_dags(namespace, store)
+    assert namespace == {"job_beta": dag}
+    task = dag.get_task("run")
+    assert task.retries == 0
+    with pytest.raises(AirflowFailException) as failure:
+        task.execute({})
+    assert str(failure.value) == (
+        f"deployment beta was deleted (revision 2, by dora at {deletion.deployed_at.isoformat()}); "
+        "this run of it does nothing"
+    )
+    monkeypatch.delenv(PARSING_CONTEXT_DAG_ID)
+    assert [dag.dag_id for dag in generator.register_dags({}, store)] == ["job_alpha"]  # never listed

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.types import Message
 
-from tests.unit.plugin.conftest import CSRF, Api, local_spec
+from airflow_jobs_provider.plugin.airflow_plugin import URL_PREFIX
+from airflow_jobs_provider.plugin.app import API_PREFIX
+from tests.unit.plugin.conftest import CSRF, Api, local_spec, token_for
 
 CHANGES = [
     ("POST", "/deployments", local_spec("new-one")),
@@ -114,3 +121,87 @@ def test_openapi_description_is_served(client: TestClient) -> None:
     assert "/api/v1/deployments/{name}/run" in spec["paths"]
     create = spec["paths"]["/api/v1/deployments"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/DeploymentSpec")
+
+
+BODY_ROUTES = [
+    ("POST", "/deployments"),
+    ("PUT", "/deployments/existing"),
+    ("POST", "/preflight"),
+]
+NOT_JSON = {"content": b"{not json", "headers": {"Content-Type": "application/json"}}
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_ROUTES)
+def test_an_unauthenticated_broken_body_is_401_not_400(
+    api: Callable[..., Api], method: str, path: str
+) -> None:
+    response = api(None)(method, path, **NOT_JSON)
+    assert response.status_code == 401, response.text
+    assert response.json() == {"detail": "Not authenticated"}
+    forged = api(None)(
+        method,
+        path,
+        content=NOT_JSON["content"],
+        headers={**NOT_JSON["headers"], "Authorization": "Bearer not.a.jwt"},
+    )
+    assert forged.status_code == 403 and forged.json() == {"detail": "Invalid JWT token"}
+    assert api("admin")(method, path, **NOT_JSON).status_code == 400  # authenticated: the body's fault
+
+
+@pytest.fixture
+def small_body_limit(monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__MAX_REQUEST_BYTES", "2000")
+    return 2000
+
+
+TOO_LARGE = {"detail": "the request body is larger than 2000 bytes ([job_orchestrator] max_request_bytes)"}
+
+
+@pytest.mark.usefixtures("small_body_limit")
+def test_a_body_over_the_limit_is_413_by_its_declared_length(api: Callable[..., Api]) -> None:
+    big = local_spec("big", args=["x" * 3000])
+    response = api("admin")("POST", "/deployments", json=big)
+    assert response.status_code == 413, response.text
+    assert response.json() == TOO_LARGE
+    assert api("admin")("GET", "/deployments").json()["deployments"] == []
+    assert api("admin")("POST", "/deployments", json=local_spec("small")).status_code == 201
+    assert api(None)("POST", "/deployments", json=big).status_code == 401  # who asks comes first
+
+
+@pytest.mark.usefixtures("small_body_limit")
+def test_a_chunked_body_over_the_limit_is_413_before_it_is_read_whole(
+    host_app: FastAPI, workspace: Path
+) -> None:
+    """Straight through ASGI, as a server hands the body over: chunk by chunk, no Content-Length."""
+    received: list[int] = []
+    answer: list[Message] = []
+
+    async def receive() -> Message:
+        received.append(1)
+        return {"type": "http.request", "body": b" " * 1000, "more_body": len(received) < 1000}
+
+    async def send(message: Message) -> None:
+        answer.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "server": ("airflow.test", 80),
+        "path": f"{URL_PREFIX}{API_PREFIX}/preflight",
+        "raw_path": f"{URL_PREFIX}{API_PREFIX}/preflight".encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"airflow.test"),
+            (b"content-type", b"application/json"),
+            (b"transfer-encoding", b"chunked"),
+            (b"authorization", f"Bearer {token_for('admin')}".encode()),
+        ],
+    }
+    asyncio.run(host_app(scope, receive, send))
+    assert answer[0]["status"] == 413
+    assert json.loads(b"".join(m.get("body", b"") for m in answer[1:])) == TOO_LARGE
+    assert len(received) == 3  # 3000 bytes: past the limit, and not one chunk more

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -205,3 +206,15 @@ def test_the_one_off_sweep_at_start_up_runs_what_a_restart_missed(api: Callable[
     finally:
         again.stop()
     assert len(runs_of("job_missed")) == 1
+
+
+def test_a_spec_file_that_breaks_shows_invalid_at_once(api: Callable[..., Api], workspace: Path) -> None:
+    api()("POST", "/deployments", json=local_spec("breaks"))
+    sync_dags("breaks")
+    assert api()("GET", "/deployments/breaks").json()["status"]["dag_state"] == "active"
+    (workspace / "specs" / "breaks.yaml").write_bytes(b"\xff\xfe not text")
+    shown = api()("GET", "/deployments/breaks").json()
+    assert shown["valid"] is False and shown["error"].startswith("cannot be read")
+    assert shown["status"]["dag_state"] == "invalid" and shown["status"]["next_run_after"] is None
+    (listed,) = api()("GET", "/deployments").json()["deployments"]
+    assert listed["status"]["dag_state"] == "invalid"

@@ -23,6 +23,7 @@ from airflow_jobs_provider.deployments.catalogs import CatalogError
 from airflow_jobs_provider.deployments.messages import detail_messages
 from airflow_jobs_provider.deployments.store import ConflictError, NotFoundError, RejectedError
 from airflow_jobs_provider.hooks.nexus_errors import NexusError
+from airflow_jobs_provider.operators.pod_builder import PodOptionsError
 
 INVALID_SPEC = "the deployment spec is not valid"
 # Where FastAPI found a bad value; the field's own path follows.
@@ -38,6 +39,9 @@ _STATUS_OF: tuple[tuple[type[Exception], int], ...] = (
     (NexusError, status.HTTP_502_BAD_GATEWAY),
     (ArtifactError, status.HTTP_400_BAD_REQUEST),
     (CatalogError, status.HTTP_503_SERVICE_UNAVAILABLE),
+    # A spec was validated before it was stored: what fails to become a pod now is the
+    # admin's pod settings (a broken relaxations option, a CA bundle without a source).
+    (PodOptionsError, status.HTTP_503_SERVICE_UNAVAILABLE),
 )
 
 

@@ -287,7 +287,7 @@ def test_every_change_asks_airflow_to_parse_the_generator_file(api: Callable[...
         assert dag is not None and dag.is_stale  # gone from Airflow's DAG list at once
 
 
-def test_exported_code_and_pod_preview(api: Callable[..., Api]) -> None:
+def test_exported_code_and_pod_preview(api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch) -> None:
     hostile = ['it\'s "$(rm -rf /)" `id`', "{{ dag_run.conf }}", "{% raw %}", "line\nbreak"]
     files = [{"file_name": "db.conf", "secret": True, "content": SECRET}]
     spec = kubernetes_spec("exported", args=hostile, config_files=files)
@@ -305,6 +305,12 @@ def test_exported_code_and_pod_preview(api: Callable[..., Api]) -> None:
     # as Kubernetes wants them: "$$(" stands for a literal "$(" that it must not expand
     assert container["args"][-len(hostile) :] == [arg.replace("$(", "$$(") for arg in hostile]
     assert SECRET not in pod.text
+
+    monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__POD_SECURITY_RELAXATIONS", "{not json")
+    broken = api("viewer")("GET", "/deployments/exported/pod")
+    assert broken.status_code == 503, broken.text
+    assert "pod_security_relaxations is not valid JSON" in broken.json()["detail"]
+    monkeypatch.delenv("AIRFLOW__JOB_ORCHESTRATOR__POD_SECURITY_RELAXATIONS")
 
     api()("POST", "/deployments", json=local_spec("local-one"))
     no_pod = api()("GET", "/deployments/local-one/pod")

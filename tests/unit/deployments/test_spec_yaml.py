@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import yaml
 
 from airflow_jobs_provider.deployments.spec_yaml import dump_yaml, load_yaml
+from airflow_jobs_provider.deployments.store import InvalidSpec, SpecStore
 
 HOSTILE = [
     "",
@@ -177,3 +180,21 @@ def test_dates_stay_strings_as_in_json() -> None:
 
 def test_merge_keys_and_equals_are_plain_strings() -> None:
     assert load_yaml("a: {<<: {x: 1}}\nb: =") == {"a": {"<<": {"x": 1}}, "b": "="}
+
+
+def test_the_store_reads_every_file_through_this_loader(
+    store: SpecStore, make_spec: Callable[..., Any]
+) -> None:
+    """A spec file and a history file with aliases: listed as invalid, and left out of the history."""
+    store.create(make_spec(name="hello"), "alice")
+    store.update("hello", make_spec(name="hello", args=["x"]), "alice", 1)
+    (history_file,) = (store.folder / ".history" / "hello").glob("*.yaml")
+    text = history_file.read_text(encoding="utf-8")
+    assert text.endswith("\n") and "\nspec:\n" in text  # the spec is last: these keys land in it
+    history_file.write_text(text + "\n".join(BILLION_LAUGHS.splitlines()[2:]) + "\n", encoding="utf-8")
+    assert [revision.revision for revision in store.history("hello")] == [2]
+
+    (store.folder / "bomb.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
+    bomb = {entry.name: entry for entry in store.list()}["bomb"]
+    assert isinstance(bomb, InvalidSpec)
+    assert bomb.error.startswith("not valid in a spec file: line 3, column 7: this value is used again")

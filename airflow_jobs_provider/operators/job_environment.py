@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
 from typing import Any
 
 from airflow_jobs_provider.artifacts.reference import ResolvedArtifact
@@ -105,12 +105,14 @@ class JobEnvironmentError(ValueError):
     """A user-given environment variable cannot be passed to the job."""
 
 
+# One expression for all patterns: checked for every variable of every operator at each parse.
+_LOADER_ENV = re.compile("|".join(translate(pattern) for pattern in LOADER_ENV_PATTERNS))
+
+
 def _starts_code(name: str) -> bool:
     """Whether ``name`` changes how a loader, interpreter or shell starts (any letter case)."""
     upper = name.upper()
-    if upper in HARMLESS_PYTHON_ENV:
-        return False
-    return any(fnmatchcase(upper, pattern) for pattern in LOADER_ENV_PATTERNS)
+    return upper not in HARMLESS_PYTHON_ENV and _LOADER_ENV.fullmatch(upper) is not None
 
 
 def check_env_name(name: Any, allowed_loader_env: Collection[str] | None = None) -> str:

@@ -13,11 +13,12 @@ merges and local tags mean nothing in a spec, and an unquoted date stays a strin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from re import Pattern
 from typing import Any, ClassVar
 
 import yaml
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
 _YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 _TAG_PREFIX = "tag:yaml.org,2002:"
@@ -33,18 +34,41 @@ class SpecYamlError(ValueError):
     """A spec or history file that is not YAML of the core schema without aliases."""
 
 
-class _SpecLoader(_BASE_LOADER):  # type: ignore[valid-type, misc]
-    """The C (or Python) safe loader, resolving plain scalars to core types only.
+class _CoreLoader(_BASE_LOADER):  # type: ignore[valid-type, misc]
+    """The C (or Python) safe loader with the core schema's resolvers and constructors only.
 
-    Each node is constructed once; a second visit is an alias (or a merge that copies one).
-    The check sits in ``construct_object``, which the Python constructor runs for every node
-    anyway, so the C parser keeps its speed.
+    Any other tag finds no constructor and meets ``_refuse_tag``, so no node pays for the check.
     """
 
     yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Pattern[str]]]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag in _CORE_TAGS]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    yaml_constructors: ClassVar[dict[Any, Callable[..., Any]]] = {
+        tag: constructor
+        for tag, constructor in yaml.SafeLoader.yaml_constructors.items()
+        if tag in _CORE_TAGS
+    }
+
+    def flatten_mapping(self, node: MappingNode) -> None:
+        """No ``<<`` merges: an explicit ``!!merge`` key then finds no constructor either."""
+
+    def _refuse_tag(self, node: Node) -> Any:
+        raise SpecYamlError(
+            f"{_where(node)}: the tag {_short(node.tag)} is not allowed; only mappings, lists, "
+            "strings, numbers, booleans and null"
+        )
+
+
+_CoreLoader.add_constructor(None, _CoreLoader._refuse_tag)
+
+
+class _AliasRefusingLoader(_CoreLoader):
+    """Each node is constructed once, so a second visit came through an alias.
+
+    Used only for text holding ``&``: without an anchor there can be no alias (the parser
+    refuses an undefined one), so most spec files skip this per-node check.
+    """
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
@@ -52,15 +76,7 @@ class _SpecLoader(_BASE_LOADER):  # type: ignore[valid-type, misc]
                 f"{_where(node)}: this value is used again through an alias (*name); aliases are not "
                 "allowed, write each value out"
             )
-        if node.tag not in _CORE_TAGS:
-            raise SpecYamlError(
-                f"{_where(node)}: the tag {_short(node.tag)} is not allowed; only mappings, lists, "
-                "strings, numbers, booleans and null"
-            )
         return super().construct_object(node, deep)
-
-    def flatten_mapping(self, node: Node) -> None:
-        """No ``<<`` merges: an explicit ``!!merge`` key then meets the tag check above."""
 
 
 class _SpecDumper(yaml.SafeDumper):
@@ -97,7 +113,8 @@ def dump_yaml(document: Any) -> str:
 def load_yaml(text: str) -> Any:
     """The document, or ``ValueError`` (a ``SpecYamlError``) for anything else; every read goes here."""
     try:
-        return yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a SafeLoader (C or Python)
+        loader = _AliasRefusingLoader if "&" in text else _CoreLoader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader (C or Python)
     except SpecYamlError as exc:
         raise SpecYamlError(f"not valid in a spec file: {exc}") from None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:

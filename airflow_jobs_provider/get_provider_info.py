@@ -152,6 +152,13 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
         "kubernetes,local",
         "kubernetes",
     ),
+    "allowed_loader_env": _option(
+        "Comma-separated environment variable names (or fnmatch patterns) users may set although they "
+        "change how a loader, interpreter or shell starts (LD_*, PYTHON*, PATH, BASH_ENV, "
+        "JAVA_TOOL_OPTIONS, ...), which are refused by default. Empty allows none of them.",
+        "",
+        "PYTHONWARNINGS, JAVA_TOOL_OPTIONS",
+    ),
     "runner_images": _option(
         "Runner images users may pick, separated by commas or new lines. Each entry is `label=image` "
         "or a plain `image` (its own label); an image is a full reference, registry/path:tag or "

@@ -168,6 +168,11 @@ def allowed_executors() -> tuple[str, ...]:
     return _csv(_get("allowed_executors"))
 
 
+def allowed_loader_env() -> tuple[str, ...]:
+    """Names or fnmatch patterns of loader variables users may set after all (``operators.job_environment``)."""
+    return _csv(_get("allowed_loader_env"))
+
+
 def runner_images() -> str:
     """The raw catalog text; ``deployments.catalogs`` parses it."""
     return _get("runner_images")

@@ -10,9 +10,12 @@ from pydantic import BaseModel, ConfigDict
 class SpecModel(BaseModel):
     """Unknown keys are errors (a typo must not be ignored), specs are immutable, and a spec
     passed back in is checked again, so the store never trusts a spec checked under other rules.
+
+    Types are strict: ``"1"``, ``true`` or ``1.0`` is no integer and ``1`` no boolean, so what a
+    client sends is what the spec file says (JSON and YAML both have real numbers and booleans).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, revalidate_instances="always")
+    model_config = ConfigDict(extra="forbid", frozen=True, revalidate_instances="always", strict=True)
 
 
 def check_unique(values: Iterable[str], what: str) -> None:

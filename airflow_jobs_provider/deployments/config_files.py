@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, SecretStr, Tag, field_validator
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, SecretStr, Tag, field_validator
 
 from airflow_jobs_provider.deployments.base import SpecModel
 from airflow_jobs_provider.deployments.text import no_nul
@@ -37,12 +37,19 @@ def check_file_name(value: str) -> str:
     return value
 
 
+def _a_bool(value: Any) -> Any:
+    """Pydantic compares literals by equality, even in strict mode: 0 would pass as False."""
+    if not isinstance(value, bool):
+        raise ValueError("Input should be a valid boolean")
+    return value
+
+
 FileName = Annotated[str, AfterValidator(check_file_name)]
 
 
 class PlainConfigFile(SpecModel):
     file_name: FileName
-    secret: Literal[False] = False
+    secret: Annotated[Literal[False], BeforeValidator(_a_bool)] = False
     content: Annotated[str, Field(max_length=MAX_CONTENT_CHARS), AfterValidator(no_nul)]
 
 
@@ -50,7 +57,7 @@ class SecretConfigFile(SpecModel):
     """``content`` is write-only: accepted on input, never dumped."""
 
     file_name: FileName
-    secret: Literal[True]
+    secret: Annotated[Literal[True], BeforeValidator(_a_bool)]
     content: SecretStr | None = Field(default=None, exclude=True)
 
     @field_validator("content")

@@ -8,6 +8,10 @@ from typing import Any
 from pydantic import ValidationError
 
 _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+# Pydantic's marker after a mapping key whose *key* failed: the key itself names the field.
+_KEY_MARKER = "[key]"
+# A key holding one of these, or anything unprintable (a line break), is shown quoted in brackets.
+_PATH_SYNTAX = frozenset(".[]'\"")
 
 
 def error_messages(error: ValidationError) -> list[str]:
@@ -28,11 +32,19 @@ def detail_messages(details: Iterable[Mapping[str, Any]]) -> list[str]:
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
-    """``("mounts", 1, "smb", "mount_path")`` → ``mounts[1].smb.mount_path``."""
+    """``("mounts", 1, "smb", "mount_path")`` → ``mounts[1].smb.mount_path``.
+
+    A bad key is named by itself (``env.PYTHONPATH``), and one that would not read as a
+    name is quoted (``env['FOO\\n']``), so each message stays one line.
+    """
     path = ""
     for part in loc:
+        if part == _KEY_MARKER:
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
+        elif not part.isprintable() or _PATH_SYNTAX.intersection(part) or not part:
+            path += f"[{part!r}]"
         else:
             path += f".{part}" if path else part
     return path

@@ -26,6 +26,9 @@ from airflow_jobs_provider.operators.pod_options import (
 # Where NexusKubernetesOperator puts the artifact and the config files (its DEFAULT_WORKSPACE
 # and DEFAULT_CONFIG_DIR): a mount there would hide the job or its files.
 RESERVED_PATHS = (DEFAULT_WORKSPACE, DEFAULT_CONFIG_DIR)
+# The kernel's and the container runtime's own file systems: a share mounted there (or below)
+# hides /proc/self, device nodes or cgroup files the job's runtime reads.
+SYSTEM_PATHS = ("/proc", "/sys", "/dev")
 MAX_MOUNTS = 10
 _HOST_NAME = re.compile(
     r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
@@ -33,7 +36,12 @@ _HOST_NAME = re.compile(
 
 
 def _mount_path(value: str) -> str:
-    absolute_path(value)
+    absolute_path(value)  # canonical: no '..', '.', '//' or trailing '/' to hide a system path
+    for system in SYSTEM_PATHS:
+        if value == system or value.startswith(f"{system}/"):
+            raise ValueError(
+                f"{value!r} is in {system}, which belongs to the kernel and the container runtime"
+            )
     for reserved in RESERVED_PATHS:
         if posixpath.commonpath([value, reserved]) in (value, reserved):
             raise ValueError(f"{value!r} overlaps {reserved}, which the orchestrator mounts for every job")

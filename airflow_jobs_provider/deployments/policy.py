@@ -26,6 +26,8 @@ class DeploymentPolicy:
     default_resources: JobResources = field(default_factory=JobResources)
     max_cpu_limit: str = ""
     max_memory_limit: str = ""
+    # Loader variables (``operators.job_environment``) users may set after all: names or patterns.
+    allowed_loader_env: tuple[str, ...] = ()
 
     @classmethod
     def from_config(cls) -> DeploymentPolicy:
@@ -44,6 +46,7 @@ class DeploymentPolicy:
             ),
             max_cpu_limit=settings.max_cpu_limit(),
             max_memory_limit=settings.max_memory_limit(),
+            allowed_loader_env=settings.allowed_loader_env(),
         )
 
     def as_context(self) -> dict[str, Any]:

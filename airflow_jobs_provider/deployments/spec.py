@@ -34,7 +34,7 @@ from airflow_jobs_provider.deployments.schedule import (
     check_timezone,
 )
 from airflow_jobs_provider.deployments.text import no_nul, single_line
-from airflow_jobs_provider.operators.job_environment import validate_job_env
+from airflow_jobs_provider.operators.job_environment import check_env_name
 from airflow_jobs_provider.operators.pod_options import JobResources, Mount
 
 MAX_ARGS = 128
@@ -94,7 +94,14 @@ def _conn_id(value: str) -> str:
     return value
 
 
+def _env_name(value: str, info: ValidationInfo) -> str:
+    """The operators check the same rule again (``validate_job_env``); here it names the variable."""
+    return check_env_name(value, policy_from_context(info.context).allowed_loader_env)
+
+
 Coordinate = Annotated[str, Field(max_length=255), AfterValidator(_coordinate)]
+EnvName = Annotated[str, AfterValidator(_env_name)]
+EnvValue = Annotated[str, Field(max_length=MAX_ENV_VALUE_CHARS), AfterValidator(no_nul)]
 
 # The lists whose items must differ, and by what.
 _UNIQUE_KEYS: dict[str, tuple[Callable[[Any], str], str]] = {
@@ -150,9 +157,7 @@ class DeploymentSpec(SpecModel):
     args: list[Annotated[str, Field(max_length=MAX_ARG_CHARS), AfterValidator(no_nul)]] = Field(
         default_factory=list, max_length=MAX_ARGS
     )
-    env: dict[str, Annotated[str, Field(max_length=MAX_ENV_VALUE_CHARS), AfterValidator(no_nul)]] = Field(
-        default_factory=dict, max_length=MAX_ENV
-    )
+    env: dict[EnvName, EnvValue] = Field(default_factory=dict, max_length=MAX_ENV)
     config_files: list[ConfigFileSpec] = Field(default_factory=list, max_length=MAX_CONFIG_FILES)
     mounts: list[MountSpec] = Field(default_factory=list, max_length=MAX_MOUNTS)
     proxy: bool = Field(default=False, strict=True)
@@ -182,11 +187,6 @@ class DeploymentSpec(SpecModel):
     def _image_in_catalog(cls, value: str | None, info: ValidationInfo) -> str | None:
         images = policy_from_context(info.context).runner_images
         return value if value is None else check_offered(value, images, "in the runner catalog")
-
-    @field_validator("env")
-    @classmethod
-    def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
-        return validate_job_env(value)
 
     @field_validator("tags", "config_files", "mounts")
     @classmethod

@@ -178,7 +178,12 @@ class HistoryOut(BaseModel):
 
 
 class RedeployRequest(BaseModel):
-    """A new spec for an existing deployment, and the revision it was edited from."""
+    """A new spec for an existing deployment, and the revision it was edited from.
+
+    Strict like the spec: ``"1"`` or ``true`` is no revision, and an unknown key is an error.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     revision: int = Field(ge=1, description="The revision you edited: 409 if it is no longer the current one")
     spec: DeploymentSpec

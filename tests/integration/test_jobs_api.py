@@ -142,7 +142,7 @@ def test_validation_errors_name_their_fields(jobs_stack: AirflowStack) -> None:
         "POST", "/deployments", json=hello_spec("Bad Name", schedule="sometimes", env={"AIRFLOW_X": "1"})
     )
     assert response.status_code == 422
-    assert [line.split(":")[0] for line in response.json()["errors"]] == ["name", "env", "schedule"]
+    assert [line.split(":")[0] for line in response.json()["errors"]] == ["name", "env.AIRFLOW_X", "schedule"]
 
 
 def test_concurrent_creates_and_redeploys_let_exactly_one_win(jobs_stack: AirflowStack) -> None:

@@ -80,12 +80,20 @@ RULES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_set("args", [1]), "args[0]: Input should be a valid string"),
     (_set("args", ["x" * 8193]), "args[0]: String should have at most 8192 characters"),
     (_set("args", ["x"] * 129), "args: List should have at most 128 items"),
-    (_set("env", {"1BAD": "x"}), "env: environment variable name '1BAD' is not valid"),
+    (_set("env", {"1BAD": "x"}), "env.1BAD: environment variable name '1BAD' is not valid"),
     (
         _set("env", {"AIRFLOW__CORE__FERNET_KEY": "x"}),
-        "env: environment variable 'AIRFLOW__CORE__FERNET_KEY' is reserved",
+        "env.AIRFLOW__CORE__FERNET_KEY: environment variable 'AIRFLOW__CORE__FERNET_KEY' is reserved",
     ),
-    (_set("env", {"JOB_RUN_ID": "x"}), "env: environment variable 'JOB_RUN_ID' is set by the orchestrator"),
+    (
+        _set("env", {"JOB_RUN_ID": "x"}),
+        "env.JOB_RUN_ID: environment variable 'JOB_RUN_ID' is set by the orchestrator",
+    ),
+    (
+        _set("env", {"OK": "x", "PYTHONPATH": "/data/lib"}),
+        "env.PYTHONPATH: environment variable 'PYTHONPATH' changes how a program loader",
+    ),
+    (_set("env", {"FOO\n": "1"}), "env['FOO\\n']: environment variable name 'FOO\\n' is not valid"),
     (_set("env", {"A": "a\x00"}), "env.A: must not contain a NUL character"),
     (_set("env", {"A": 1}), "env.A: Input should be a valid string"),
     (_set("env", {f"V{i}": "x" for i in range(129)}), "env: Dictionary should have at most 128 items"),
@@ -109,7 +117,7 @@ RULES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     ),
     (
         _set("config_files", [{"file_name": "a.ini", "secret": "yes", "content": ""}]),
-        "config_files[0].plain.secret: Input should be False",
+        "config_files[0].plain.secret: Input should be a valid boolean",
     ),
     (
         _set("config_files", [{"file_name": "s", "secret": True, "content": "x" * (256 * 1024 + 1)}]),

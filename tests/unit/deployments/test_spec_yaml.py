@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import yaml
 
 from airflow_jobs_provider.deployments.spec_yaml import dump_yaml, load_yaml
+from airflow_jobs_provider.deployments.store import InvalidSpec, SpecStore
 
 HOSTILE = [
     "",
@@ -99,9 +103,98 @@ def test_no_anchors_even_for_shared_values() -> None:
 
 
 def test_only_safe_types_are_read() -> None:
-    with pytest.raises(ValueError, match="not valid YAML"):
+    with pytest.raises(ValueError, match=re.escape("the tag !!python/object/apply:os.system is not allowed")):
         load_yaml("!!python/object/apply:os.system ['id']")
     with pytest.raises(ValueError, match="not valid YAML"):
         load_yaml("a: [unclosed")
-    with pytest.raises(ValueError, match="not valid YAML"):
-        load_yaml("when: 2024-02-30")
+
+
+# A spec file of under 500 bytes that expands to 10^8 strings: nine levels of ten aliases.
+BILLION_LAUGHS = "\n".join(
+    [
+        "format: 1",
+        "spec:",
+        '  a0: &a0 ["lol lol lol lol lol lol lol lol lol lol"]',
+        *(f"  a{level}: &a{level} [{','.join([f'*a{level - 1}'] * 10)}]" for level in range(1, 9)),
+    ]
+)
+
+
+def test_aliases_are_refused_before_they_expand() -> None:
+    assert len(BILLION_LAUGHS) < 500
+    with pytest.raises(ValueError, match=r"line 3, column 7: this value is used again through an alias"):
+        load_yaml(BILLION_LAUGHS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x [1, 2]\nb: *x",
+        "a: &x one\nb: [*x]",  # a scalar: a long string repeated is an amplifier too
+        "a: &x [*x]",  # recursive
+        "base: &b {x: 1}\njob: {<<: *b, y: 2}",  # a merge copies through an alias
+    ],
+)
+def test_every_alias_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="aliases are not allowed"):
+        load_yaml(text)
+
+
+def test_an_anchor_never_used_is_harmless() -> None:
+    assert load_yaml("a: &x 1\nb: 2") == {"a": 1, "b": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("a: !!binary aGk=", "!!binary"),
+        ("a: !!set {x}", "!!set"),
+        ("a: !!omap [{x: 1}]", "!!omap"),
+        ("a: !!timestamp 2024-01-01", "!!timestamp"),
+        ("a: !!python/name:os.system", "!!python/name:os.system"),
+        ("a: !local x", "!local"),
+        ("a: {!!merge <<: {x: 1}}", "!!merge"),
+    ],
+)
+def test_tags_outside_the_core_schema_are_refused(text: str, tag: str) -> None:
+    with pytest.raises(ValueError, match=f"line 1, column [0-9]+: the tag {re.escape(tag)} is not allowed"):
+        load_yaml(text)
+
+
+def test_core_types_read_as_before() -> None:
+    text = "a: [1, -2, 0x1f, 1.5, .inf, true, no, null, ~, '', !!str 3, !!int '4']\nb: {c: d}"
+    assert load_yaml(text) == {
+        "a": [1, -2, 31, 1.5, float("inf"), True, False, None, None, "", "3", 4],
+        "b": {"c": "d"},
+    }
+
+
+def test_dates_stay_strings_as_in_json() -> None:
+    """A spec holds no dates: an unquoted one is the string it reads as, even one that does not exist."""
+    assert load_yaml("version: 2024-01-01\nwhen: 2024-02-30\nat: 2024-01-01 10:00:00") == {
+        "version": "2024-01-01",
+        "when": "2024-02-30",
+        "at": "2024-01-01 10:00:00",
+    }
+
+
+def test_merge_keys_and_equals_are_plain_strings() -> None:
+    assert load_yaml("a: {<<: {x: 1}}\nb: =") == {"a": {"<<": {"x": 1}}, "b": "="}
+
+
+def test_the_store_reads_every_file_through_this_loader(
+    store: SpecStore, make_spec: Callable[..., Any]
+) -> None:
+    """A spec file and a history file with aliases: listed as invalid, and left out of the history."""
+    store.create(make_spec(name="hello"), "alice")
+    store.update("hello", make_spec(name="hello", args=["x"]), "alice", 1)
+    (history_file,) = (store.folder / ".history" / "hello").glob("*.yaml")
+    text = history_file.read_text(encoding="utf-8")
+    assert text.endswith("\n") and "\nspec:\n" in text  # the spec is last: these keys land in it
+    history_file.write_text(text + "\n".join(BILLION_LAUGHS.splitlines()[2:]) + "\n", encoding="utf-8")
+    assert [revision.revision for revision in store.history("hello")] == [2]
+
+    (store.folder / "bomb.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
+    bomb = {entry.name: entry for entry in store.list()}["bomb"]
+    assert isinstance(bomb, InvalidSpec)
+    assert bomb.error.startswith("not valid in a spec file: line 3, column 7: this value is used again")

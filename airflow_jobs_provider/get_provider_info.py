@@ -185,6 +185,13 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
         "300",
         kind="integer",
     ),
+    "release_check_minutes": _option(
+        "How often, at most, the API server asks an artifact's source for its newest release, to mark "
+        "deployments pinned to an older version in the deployments list. Once per component (source, "
+        "repository, group, name), in the background; the list reads only the last answer.",
+        "15",
+        kind="integer",
+    ),
     "smb_endpoints": _option(
         "SMB/CIFS shares users may mount, as a JSON object: endpoint name -> "
         '{"source": "//server/share", "credentials_secret": "<Kubernetes Secret with username and '

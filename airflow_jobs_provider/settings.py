@@ -141,6 +141,10 @@ def nexus_runner_images_cache_seconds() -> int:
     return int(_get("nexus_runner_images_cache_seconds"))
 
 
+def release_check_minutes() -> int:
+    return int(_get("release_check_minutes"))
+
+
 def local_artifacts_root() -> Path:
     configured = _get("local_artifacts_root")
     if configured:

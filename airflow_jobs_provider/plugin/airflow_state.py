@@ -1,7 +1,8 @@
 """What Airflow's database says about deployments' DAGs, and the changes the API makes there.
 
 Reading is batched: the status of any number of deployments costs four queries (DAGs, latest
-runs, their task instances, their failure reasons), never one per deployment.
+runs, their task instances, their XComs), never one per deployment; a list can read the first
+two for every deployment and the last two for its page only (see ``plugin.listing``).
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from airflow.models.dagrun import DagRun
 from airflow.models.log import Log
 from airflow.models.taskinstance import TaskInstance
 from airflow.models.xcom import XComModel
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 
-from airflow_jobs_provider.operators.artifact_run import XCOM_FAILURE_KEY
+from airflow_jobs_provider.operators.artifact_run import XCOM_FAILURE_KEY, XCOM_VERSION_KEY
 
 DagState = Literal["active", "paused", "pending", "invalid"]
 # A failed task before these states has not reached the end of its story yet.
 _FAILED_TASK_STATES = frozenset({"failed", "upstream_failed"})
+# What the operators push that the list shows: why a task failed, which version a run resolved.
+_XCOM_KEYS = (XCOM_FAILURE_KEY, XCOM_VERSION_KEY)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class LatestRun:
     try_number: int | None = None
     map_index: int = -1
     failure_reason: str | None = None
+    artifact_version: str | None = None
     log_url: str | None = None
 
 
@@ -62,6 +66,28 @@ class DagNotParsedError(LookupError):
     """The deployment's DAG is not in Airflow's database (yet)."""
 
 
+@dataclass(frozen=True)
+class DagRow:
+    """What ``DagModel`` says of one DAG: enough to filter and sort a list by state and next run."""
+
+    dag_id: str
+    is_paused: bool
+    next_run_after: datetime | None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """The newest run of a DAG, before its task instances are read."""
+
+    id: int
+    dag_id: str
+    run_id: str
+    run_type: Any
+    state: Any
+    start_date: datetime | None
+    end_date: datetime | None
+
+
 def dag_statuses(dag_ids: Collection[str], session: Session, *, ui_url: str) -> dict[str, DagStatus]:
     """The status of each DAG in ``dag_ids`` (``PENDING`` when Airflow has none) in four queries.
 
@@ -70,31 +96,91 @@ def dag_statuses(dag_ids: Collection[str], session: Session, *, ui_url: str) -> 
     ids = sorted(set(dag_ids))
     if not ids:
         return {}
-    dags = {
-        row.dag_id: row
-        for row in session.execute(
-            select(DagModel.dag_id, DagModel.is_paused, DagModel.next_dagrun_create_after).where(
-                DagModel.dag_id.in_(ids), ~DagModel.is_stale
-            )
-        )
-    }
-    runs = _latest_runs(ids, session, ui_url)
-    statuses: dict[str, DagStatus] = {}
-    for dag_id in ids:
-        dag = dags.get(dag_id)
-        if dag is None:
-            statuses[dag_id] = PENDING
-            continue
-        statuses[dag_id] = DagStatus(
-            dag_state="paused" if dag.is_paused else "active",
-            next_run_after=None if dag.is_paused else dag.next_dagrun_create_after,
-            latest_run=runs.get(dag_id),
-        )
-    return statuses
+    dags = dag_rows(ids, session)
+    runs = latest_run_rows(ids, session)
+    return statuses_of(ids, dags, run_details(list(runs.values()), session, ui_url))
 
 
 def dag_status(dag_id: str, session: Session, *, ui_url: str) -> DagStatus:
     return dag_statuses([dag_id], session, ui_url=ui_url)[dag_id]
+
+
+def statuses_of(
+    dag_ids: Collection[str], dags: dict[str, DagRow], runs: dict[str, LatestRun]
+) -> dict[str, DagStatus]:
+    """The status of each DAG from its row and its latest run, as read by the functions below."""
+    statuses: dict[str, DagStatus] = {}
+    for dag_id in dag_ids:
+        dag = dags.get(dag_id)
+        statuses[dag_id] = (
+            PENDING
+            if dag is None
+            else DagStatus(
+                dag_state="paused" if dag.is_paused else "active",
+                next_run_after=None if dag.is_paused else dag.next_run_after,
+                latest_run=runs.get(dag_id),
+            )
+        )
+    return statuses
+
+
+def dag_rows(dag_ids: Collection[str], session: Session) -> dict[str, DagRow]:
+    """The DAGs Airflow lists (not stale), paused or not and when they run next; one query."""
+    if not dag_ids:
+        return {}
+    return {
+        row.dag_id: DagRow(row.dag_id, bool(row.is_paused), row.next_dagrun_create_after)
+        for row in session.execute(
+            select(DagModel.dag_id, DagModel.is_paused, DagModel.next_dagrun_create_after).where(
+                DagModel.dag_id.in_(sorted(dag_ids)), ~DagModel.is_stale
+            )
+        )
+    }
+
+
+def latest_run_rows(dag_ids: Collection[str], session: Session) -> dict[str, RunRow]:
+    """The newest run (``max(id)``) of each DAG that has one; one query."""
+    if not dag_ids:
+        return {}
+    return {
+        row.dag_id: RunRow(*row)
+        for row in session.execute(
+            select(
+                DagRun.id,
+                DagRun.dag_id,
+                DagRun.run_id,
+                DagRun.run_type,
+                DagRun.state,
+                DagRun.start_date,
+                DagRun.end_date,
+            ).where(DagRun.id.in_(_latest_run_ids(dag_ids)))
+        )
+    }
+
+
+def change_marker(dag_ids: Collection[str], session: Session) -> tuple[Any, ...]:
+    """What changes whenever the latest runs of ``dag_ids``, their tasks or their XComs change; one query.
+
+    A new run raises the sum of the latest run ids (ids only grow; a deleted latest run lowers
+    it), and every update of a run or task instance sets its ``updated_at``.
+    """
+    if not dag_ids:
+        return ()
+    latest = _latest_run_ids(dag_ids)
+    runs = select(func.count(), func.sum(DagRun.id), func.max(DagRun.updated_at)).where(DagRun.id.in_(latest))
+    tasks = (
+        select(func.count(), func.max(TaskInstance.updated_at), func.sum(TaskInstance.try_number))
+        .join(DagRun, and_(TaskInstance.dag_id == DagRun.dag_id, TaskInstance.run_id == DagRun.run_id))
+        .where(DagRun.id.in_(latest))
+    )
+    xcoms = select(func.count(), func.max(XComModel.timestamp)).where(
+        XComModel.dag_run_id.in_(latest), XComModel.key.in_(_XCOM_KEYS)
+    )
+    run_part, task_part, xcom_part = (part.subquery() for part in (runs, tasks, xcoms))
+    # Three one-row aggregates side by side.
+    joined = run_part.join(task_part, true()).join(xcom_part, true())
+    row = session.execute(select(*run_part.c, *task_part.c, *xcom_part.c).select_from(joined)).one()
+    return tuple(row)
 
 
 def dag_team_names(dag_ids: Collection[str], session: Session) -> dict[str, str | None]:
@@ -157,27 +243,20 @@ def task_log_url(
     )
 
 
-def _latest_runs(dag_ids: list[str], session: Session, ui_url: str) -> dict[str, LatestRun]:
-    """Three queries: the newest run of each DAG, its task instances, their failure reasons."""
-    latest_ids = (
+def _latest_run_ids(dag_ids: Collection[str]) -> Any:
+    return (
         select(func.max(DagRun.id))
-        .where(DagRun.dag_id.in_(dag_ids))
+        .where(DagRun.dag_id.in_(sorted(dag_ids)))
         .group_by(DagRun.dag_id)
         .scalar_subquery()
     )
-    runs = session.execute(
-        select(
-            DagRun.id,
-            DagRun.dag_id,
-            DagRun.run_id,
-            DagRun.run_type,
-            DagRun.state,
-            DagRun.start_date,
-            DagRun.end_date,
-        ).where(DagRun.id.in_(latest_ids))
-    ).all()
+
+
+def run_details(runs: list[RunRow], session: Session, ui_url: str) -> dict[str, LatestRun]:
+    """Two queries: the task instances of these runs, and their failure reasons and resolved versions."""
     if not runs:
         return {}
+    run_ids = [run.id for run in runs]
     tasks: dict[tuple[str, str], list[Any]] = {}
     for ti in session.execute(
         select(
@@ -190,14 +269,14 @@ def _latest_runs(dag_ids: list[str], session: Session, ui_url: str) -> dict[str,
             TaskInstance.start_date,
         )
         .join(DagRun, and_(TaskInstance.dag_id == DagRun.dag_id, TaskInstance.run_id == DagRun.run_id))
-        .where(DagRun.id.in_(latest_ids))
+        .where(DagRun.id.in_(run_ids))
     ):
         tasks.setdefault((ti.dag_id, ti.run_id), []).append(ti)
-    reasons = {
-        (row.dag_run_id, row.task_id): XComModel.deserialize_value(row)
+    pushed = {
+        (row.dag_run_id, row.task_id, row.key): XComModel.deserialize_value(row)
         for row in session.execute(
-            select(XComModel.dag_run_id, XComModel.task_id, XComModel.value).where(
-                XComModel.dag_run_id.in_(latest_ids), XComModel.key == XCOM_FAILURE_KEY
+            select(XComModel.dag_run_id, XComModel.task_id, XComModel.key, XComModel.value).where(
+                XComModel.dag_run_id.in_(run_ids), XComModel.key.in_(_XCOM_KEYS)
             )
         )
     }
@@ -206,13 +285,15 @@ def _latest_runs(dag_ids: list[str], session: Session, ui_url: str) -> dict[str,
         task = _telling_task(tasks.get((run.dag_id, run.run_id), []))
         values: dict[str, Any] = {}
         if task is not None:
-            reason = reasons.get((run.id, task.task_id))
+            reason = pushed.get((run.id, task.task_id, XCOM_FAILURE_KEY))
+            version = pushed.get((run.id, task.task_id, XCOM_VERSION_KEY))
             values = {
                 "task_id": task.task_id,
                 "task_state": state_name(task.state),
                 "try_number": task.try_number,
                 "map_index": task.map_index,
                 "failure_reason": str(reason) if reason is not None else None,
+                "artifact_version": str(version) if version is not None else None,
                 "log_url": task_log_url(
                     ui_url,
                     dag_id=run.dag_id,

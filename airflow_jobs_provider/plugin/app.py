@@ -17,25 +17,34 @@ from airflow_jobs_provider.deployments.store import SpecStore, StoredDeployment
 from airflow_jobs_provider.plugin.deleted_dags import DeletedDags
 from airflow_jobs_provider.plugin.errors import install_error_handlers
 from airflow_jobs_provider.plugin.one_off import OneOffTrigger
+from airflow_jobs_provider.plugin.releases import ReleaseWatch
 from airflow_jobs_provider.plugin.routes import actions, browse, deployments
+from airflow_jobs_provider.plugin.spec_cache import SpecListingCache
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 
 
-def create_app(one_off: OneOffTrigger | None = None, deleted_dags: DeletedDags | None = None) -> FastAPI:
-    """The app; ``one_off`` and ``deleted_dags`` replace its background threads (tests shorten them)."""
+def create_app(
+    one_off: OneOffTrigger | None = None,
+    deleted_dags: DeletedDags | None = None,
+    releases: ReleaseWatch | None = None,
+) -> FastAPI:
+    """The app; ``one_off``, ``deleted_dags`` and ``releases`` replace its background threads (tests shorten them)."""
     trigger = one_off or OneOffTrigger()
     keeper = deleted_dags or DeletedDags()
+    watch = releases or ReleaseWatch()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         trigger.start(_recent_deployments())
         keeper.start()
+        watch.start()
         try:
             yield
         finally:
+            watch.stop()
             keeper.stop()
             trigger.stop()
 
@@ -51,6 +60,8 @@ def create_app(one_off: OneOffTrigger | None = None, deleted_dags: DeletedDags |
     )
     app.state.one_off = trigger
     app.state.deleted_dags = keeper
+    app.state.releases = watch
+    app.state.spec_listing = SpecListingCache()
     install_error_handlers(app)
     for module in (browse, deployments, actions):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -7,15 +7,17 @@ model, which leaves secret config-file contents out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from airflow_jobs_provider.deployments.catalogs import SmbEndpoint
+from airflow_jobs_provider.deployments.changes import changes_between
 from airflow_jobs_provider.deployments.naming import dag_id_for
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
-from airflow_jobs_provider.deployments.store import Entry, InvalidSpec, StoredDeployment
+from airflow_jobs_provider.deployments.store import Entry, InvalidSpec, Revision, StoredDeployment
 from airflow_jobs_provider.plugin.airflow_state import PENDING, DagState, DagStatus
 from airflow_jobs_provider.plugin.preflight import Check
 
@@ -91,6 +93,9 @@ class RunOut(FromAttributes):
     try_number: int | None
     log_url: str | None
     failure_reason: str | None = Field(description="Why the task failed, in words (from the operator)")
+    artifact_version: str | None = Field(
+        default=None, description="The version the run resolved (``latest`` pinned), once its task began"
+    )
 
 
 class StatusOut(FromAttributes):
@@ -120,9 +125,14 @@ class DeploymentOut(BaseModel):
     artifact: str | None = Field(default=None, description="repository/group:name:version")
     spec: dict[str, Any] | None = Field(default=None, description="Secret file contents are never shown")
     status: StatusOut
+    newer_release: str | None = Field(
+        default=None,
+        description="A release of the artifact newer than the pinned version, as last looked up in the "
+        "background (null: none, not known yet, or the deployment takes the newest anyway)",
+    )
 
     @classmethod
-    def of(cls, entry: Entry, status: DagStatus | None) -> DeploymentOut:
+    def of(cls, entry: Entry, status: DagStatus | None, newer_release: str | None = None) -> DeploymentOut:
         dag_id = dag_id_of(entry)
         shown = StatusOut.model_validate(status or PENDING)
         if isinstance(entry, InvalidSpec):
@@ -136,10 +146,12 @@ class DeploymentOut(BaseModel):
                 revision=entry.revision,
                 status=shown,
             )
-        return cls.of_stored(entry, shown)
+        return cls.of_stored(entry, shown, newer_release)
 
     @classmethod
-    def of_stored(cls, stored: StoredDeployment, status: StatusOut) -> DeploymentOut:
+    def of_stored(
+        cls, stored: StoredDeployment, status: StatusOut, newer_release: str | None = None
+    ) -> DeploymentOut:
         spec = stored.spec
         return cls(
             name=stored.name,
@@ -156,11 +168,26 @@ class DeploymentOut(BaseModel):
             artifact=spec.artifact.to_ref().coordinates,
             spec=spec.model_dump(mode="json"),
             status=status,
+            newer_release=newer_release,
         )
 
 
 class DeploymentList(BaseModel):
+    """One page of the list, in the order asked for."""
+
     deployments: list[DeploymentOut]
+    total: int = Field(description="How many deployments match the filters, on every page together")
+    limit: int
+    offset: int
+
+
+class FieldChangeOut(FromAttributes):
+    """One changed field of a spec: ``secret``, a secret file's content changed (never shown)."""
+
+    path: str = Field(description="Like artifact.version, env.REGION or config_files[app.ini].content")
+    old: Any = Field(description="null when the field was not set")
+    new: Any = Field(description="null when the field was removed")
+    secret: bool = False
 
 
 class RevisionOut(FromAttributes):
@@ -169,7 +196,56 @@ class RevisionOut(FromAttributes):
     deployed_by: str
     deployed_at: datetime
     changes: list[str]
+    diff: list[FieldChangeOut] = Field(
+        default_factory=list, description="What this revision changed, with the old and new values"
+    )
     spec: dict[str, Any] | None = Field(description="As written then; null for a deletion")
+
+    @classmethod
+    def of(cls, revision: Revision, previous: Revision | None) -> RevisionOut:
+        """An update's diff is against the revision before it; a creation or deletion has none."""
+        diff = (
+            changes_between(previous.spec if previous else None, revision.spec, revision.changes)
+            if revision.action == "update"
+            else []
+        )
+        shown = cls.model_validate(revision)
+        return shown.model_copy(update={"diff": [FieldChangeOut.model_validate(change) for change in diff]})
+
+
+class ConflictOut(BaseModel):
+    """The 409 of a redeploy from a stale revision: who deployed the current one, when, and what changed."""
+
+    detail: str
+    revision: int = Field(description="The current revision")
+    deployed_by: str
+    deployed_at: datetime
+    since: int = Field(description="The revision the caller edited")
+    changes: list[FieldChangeOut] = Field(
+        description="What changed from the caller's revision to the current one"
+    )
+
+    @classmethod
+    def of(cls, detail: str, history: Sequence[Revision], since: int) -> ConflictOut | None:
+        """None when the history does not hold the current revision (it was deleted meanwhile)."""
+        if not history or history[-1].action == "delete":
+            return None
+        current = history[-1]
+        base = next((revision for revision in history if revision.revision == since), None)
+        later = [revision for revision in history if revision.revision > since]
+        changes = (
+            changes_between(base.spec, current.spec, [path for r in later for path in r.changes])
+            if base is not None and base.spec is not None
+            else []
+        )
+        return cls(
+            detail=detail,
+            revision=current.revision,
+            deployed_by=current.deployed_by,
+            deployed_at=current.deployed_at,
+            since=since,
+            changes=[FieldChangeOut.model_validate(change) for change in changes],
+        )
 
 
 class HistoryOut(BaseModel):

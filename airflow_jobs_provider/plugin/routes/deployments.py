@@ -7,6 +7,8 @@ changes or disappears within seconds; a one-off deployment is then run once by i
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Collection
 from typing import Annotated
@@ -14,20 +16,39 @@ from typing import Annotated
 from airflow.api_fastapi.auth.managers.models.base_user import BaseUser
 from airflow.api_fastapi.common.db.common import SessionDep
 from airflow.models.dag import DagModel
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
-from airflow_jobs_provider.deployments.store import SpecStore, StoredDeployment
-from airflow_jobs_provider.plugin.airflow_state import dag_status, dag_statuses, dag_team_names, record_action
+from airflow_jobs_provider.deployments.store import ConflictError, Entry, SpecStore, StoredDeployment
+from airflow_jobs_provider.plugin.airflow_state import (
+    change_marker,
+    dag_rows,
+    dag_status,
+    dag_team_names,
+    record_action,
+)
 from airflow_jobs_provider.plugin.deleted_dags import DeletedDags
 from airflow_jobs_provider.plugin.errors import ApiError
 from airflow_jobs_provider.plugin.guarded_route import GuardedRoute
+from airflow_jobs_provider.plugin.listing import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Kind,
+    ListQuery,
+    Sort,
+    StateFilter,
+    matches_spec,
+    page_of,
+)
 from airflow_jobs_provider.plugin.one_off import OneOffTrigger
 from airflow_jobs_provider.plugin.preflight import preflight
+from airflow_jobs_provider.plugin.releases import ReleaseWatch
 from airflow_jobs_provider.plugin.routes.common import UiUrl, valid_deployment
 from airflow_jobs_provider.plugin.schemas import (
     CodeOut,
+    ConflictOut,
     DeploymentList,
     DeploymentOut,
     HistoryOut,
@@ -52,29 +73,110 @@ from airflow_jobs_provider.plugin.security import (
     may_read_dags,
     may_use_connection,
 )
+from airflow_jobs_provider.plugin.spec_cache import SpecListingCache
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(route_class=GuardedRoute, tags=["Deployments"])
 
 
-@router.get("/deployments")
-def list_deployments(user: UserDep, session: SessionDep, ui_url: UiUrl) -> DeploymentList:
-    """Every deployment the user may read, with its status; invalid spec files with their error."""
-    entries = SpecStore().list()
-    dag_ids = {dag_id for dag_id in map(dag_id_of, entries) if dag_id is not None}
+def list_query(
+    *,
+    q: Annotated[
+        str, Query(max_length=200, description="Search name, artifact, description, owner and tags")
+    ] = "",
+    state: Annotated[
+        list[StateFilter],
+        Query(description="DAG state (active, paused, pending, invalid) or latest run's state (or none)"),
+    ] = [],  # noqa: B006 - FastAPI copies defaults
+    kind: Annotated[list[Kind], Query()] = [],  # noqa: B006
+    tag: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    owner: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
+    sort: Annotated[Sort, Query(description="A field, '-' first for descending; ties by name")] = "name",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ListQuery:
+    """Several values of one filter: any of them; different filters: all of them."""
+    return ListQuery(
+        q=q.strip(),
+        states=frozenset(state),
+        kinds=frozenset(kind),
+        tags=frozenset(tag),
+        owners=frozenset(owner),
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get(
+    "/deployments",
+    response_model=DeploymentList,
+    responses={status.HTTP_304_NOT_MODIFIED: {"description": "Unchanged since the ETag in If-None-Match"}},
+)
+def list_deployments(
+    *,
+    user: UserDep,
+    session: SessionDep,
+    ui_url: UiUrl,
+    request: Request,
+    response: Response,
+    query: Annotated[ListQuery, Depends(list_query)],
+) -> DeploymentList | Response:
+    """A page of the deployments the user may read, with their status; invalid spec files with their error.
+
+    The answer's ``ETag`` changes whenever the page may: send it back in ``If-None-Match`` and an
+    unchanged page is a bodiless 304, which costs four small queries and no spec parsing.
+    """
+    listing = _spec_listing(request).listing()
+    chosen = [entry for entry in listing.entries if matches_spec(entry, query)]
+    dag_ids = {dag_id for dag_id in map(dag_id_of, chosen) if dag_id is not None}
     readable = authorized_dag_ids(user, "GET", dag_team_names(dag_ids, session), dag_ids)
-    statuses = dag_statuses(readable, session, ui_url=ui_url)
     # A file whose name is no deployment name has no DAG: only readers of all DAGs see it.
-    sees_unnamed = any(dag_id_of(entry) is None for entry in entries) and may_read_dags(user)
-    shown = []
-    for entry in entries:
-        dag_id = dag_id_of(entry)
-        if dag_id in readable:
-            shown.append(DeploymentOut.of(entry, statuses[dag_id]))
-        elif dag_id is None and sees_unnamed:
-            shown.append(DeploymentOut.of(entry, None))
-    return DeploymentList(deployments=shown)
+    sees_unnamed = any(dag_id_of(entry) is None for entry in chosen) and may_read_dags(user)
+    shown = [
+        entry
+        for entry in chosen
+        if (dag_id_of(entry) in readable) or (dag_id_of(entry) is None and sees_unnamed)
+    ]
+    dags = dag_rows(readable, session)
+    releases = _release_watch(request)
+    etag = _etag(
+        user.get_name(),
+        str(request.url.query),
+        ui_url,
+        listing.fingerprint,
+        [entry.name for entry in shown],
+        sorted(dags.values(), key=lambda dag: dag.dag_id),
+        change_marker(readable, session),
+        releases.generation,
+    )
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
+    if etag in _etags(request.headers.get("if-none-match", "")):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    response.headers.update(headers)
+    page = page_of(shown, dags, query, session, ui_url=ui_url)
+    return DeploymentList(
+        deployments=[
+            DeploymentOut.of(entry, page.statuses.get(dag_id_of(entry) or ""), _newer(releases, entry))
+            for entry in page.entries
+        ],
+        total=page.total,
+        limit=query.limit,
+        offset=query.offset,
+    )
+
+
+def _etag(*parts: object) -> str:
+    """A weak validator: the same page, not the same bytes (JSON key order may differ)."""
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+    return f'W/"{digest}"'
+
+
+def _etags(header: str) -> set[str]:
+    """The validators of ``If-None-Match``, compared weakly as RFC 9110 says for it."""
+    tags = {tag.strip() for tag in header.split(",") if tag.strip()}
+    return tags | {f"W/{tag}" for tag in tags if not tag.startswith("W/")}
 
 
 @router.post("/deployments", status_code=status.HTTP_201_CREATED)
@@ -102,18 +204,33 @@ def create_deployment(
 
 
 @router.get("/deployments/{name}")
-def get_deployment(caller: Reader, session: SessionDep, ui_url: UiUrl) -> DeploymentOut:
+def get_deployment(caller: Reader, session: SessionDep, ui_url: UiUrl, request: Request) -> DeploymentOut:
     entry = SpecStore().get(caller.name)
-    return DeploymentOut.of(entry, dag_status(caller.dag_id, session, ui_url=ui_url))
+    return DeploymentOut.of(
+        entry, dag_status(caller.dag_id, session, ui_url=ui_url), _newer(_release_watch(request), entry)
+    )
 
 
-@router.put("/deployments/{name}")
+@router.put(
+    "/deployments/{name}",
+    response_model=DeploymentOut,
+    responses={
+        status.HTTP_409_CONFLICT: {"model": ConflictOut, "description": "Someone redeployed meanwhile"}
+    },
+)
 def redeploy(
     body: RedeployRequest, caller: Editor, session: SessionDep, ui_url: UiUrl, request: Request
-) -> DeploymentOut:
-    """Deploy a new revision; 409 unless ``revision`` is still the current one."""
+) -> DeploymentOut | JSONResponse:
+    """Deploy a new revision; 409 unless ``revision`` is still the current one, saying who changed what."""
     _authorize_spec(caller.user, body.spec, DagModel.get_team_name(caller.dag_id, session=session))
-    stored = SpecStore().update(caller.name, body.spec, caller.user_name, body.revision)
+    store = SpecStore()
+    try:
+        stored = store.update(caller.name, body.spec, caller.user_name, body.revision)
+    except ConflictError as exc:
+        conflict = ConflictOut.of(str(exc), store.history(caller.name), body.revision)
+        if conflict is None:
+            raise
+        return JSONResponse(status_code=status.HTTP_409_CONFLICT, content=conflict.model_dump(mode="json"))
     _deployed(request, stored)
     record_action(
         session, event="update", dag_id=caller.dag_id, user_name=caller.user_name, revision=stored.revision
@@ -140,7 +257,11 @@ def delete_deployment(
 def deployment_history(caller: Reader) -> HistoryOut:
     revisions = SpecStore().history(caller.name)
     return HistoryOut(
-        name=caller.name, revisions=[RevisionOut.model_validate(revision) for revision in revisions]
+        name=caller.name,
+        revisions=[
+            RevisionOut.of(revision, revisions[index - 1] if index else None)
+            for index, revision in enumerate(revisions)
+        ],
     )
 
 
@@ -193,6 +314,20 @@ def _out(stored: StoredDeployment, session: Session, ui_url: str) -> DeploymentO
     return DeploymentOut.of_stored(
         stored, StatusOut.model_validate(dag_status(stored.spec.dag_id, session, ui_url=ui_url))
     )
+
+
+def _newer(releases: ReleaseWatch, entry: Entry) -> str | None:
+    return releases.newer_release(entry.spec.artifact) if isinstance(entry, StoredDeployment) else None
+
+
+def _release_watch(request: Request) -> ReleaseWatch:
+    watch: ReleaseWatch = request.app.state.releases
+    return watch
+
+
+def _spec_listing(request: Request) -> SpecListingCache:
+    cache: SpecListingCache = request.app.state.spec_listing
+    return cache
 
 
 def _one_off(request: Request) -> OneOffTrigger:

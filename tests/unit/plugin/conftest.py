@@ -25,6 +25,7 @@ from airflow_jobs_provider.plugin.airflow_plugin import URL_PREFIX
 from airflow_jobs_provider.plugin.app import API_PREFIX, create_app
 from airflow_jobs_provider.plugin.deleted_dags import DeletedDags
 from airflow_jobs_provider.plugin.one_off import OneOffTrigger
+from airflow_jobs_provider.plugin.releases import ReleaseWatch
 from examples.seed import seed
 
 # The simple auth manager's roles: ``user`` edits and runs DAGs, ``op`` also reads connections.
@@ -99,7 +100,8 @@ def host_app(airflow_db: None) -> Iterator[FastAPI]:
     init_auth_manager(host)
     host.state.one_off = OneOffTrigger(timeout=30, poll=0.05)
     host.state.deleted_dags = DeletedDags(window=DELETED_DAGS_WINDOW, poll=0.05)
-    host.mount(URL_PREFIX, create_app(host.state.one_off, host.state.deleted_dags))
+    host.state.releases = ReleaseWatch(poll=0.05)
+    host.mount(URL_PREFIX, create_app(host.state.one_off, host.state.deleted_dags, host.state.releases))
     host.add_middleware(JWTRefreshMiddleware)
     yield host
     purge_cached_app()  # the auth manager is a process-wide singleton: leave none behind

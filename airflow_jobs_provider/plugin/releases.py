@@ -73,7 +73,6 @@ class ReleaseWatch(Poller):
         self.lookup = lookup
         self._known: dict[Component, _Known] = {}
         self._wanted: dict[Component, float] = {}  # component -> monotonic time it was last listed
-        self.generation = 0  # grows whenever an answer may change: part of the list's ETag
 
     @property
     def interval(self) -> float:
@@ -128,7 +127,4 @@ class ReleaseWatch(Poller):
                 )
                 latest = None
             with self._lock:
-                previous = self._known.get(component)
                 self._known[component] = _Known(checked=time.monotonic(), latest_release=latest)
-                if previous is None or previous.latest_release != latest:
-                    self.generation += 1

@@ -141,15 +141,15 @@ def list_deployments(
     ]
     dags = dag_rows(readable, session)
     releases = _release_watch(request)
+    newer = {entry.name: _newer(releases, entry) for entry in shown}
     etag = _etag(
         user.get_name(),
         str(request.url.query),
         ui_url,
         listing.fingerprint,
-        [entry.name for entry in shown],
         sorted(dags.values(), key=lambda dag: dag.dag_id),
         change_marker(readable, session),
-        releases.generation,
+        newer,
     )
     headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
     if etag in _etags(request.headers.get("if-none-match", "")):
@@ -158,7 +158,7 @@ def list_deployments(
     page = page_of(shown, dags, query, session, ui_url=ui_url)
     return DeploymentList(
         deployments=[
-            DeploymentOut.of(entry, page.statuses.get(dag_id_of(entry) or ""), _newer(releases, entry))
+            DeploymentOut.of(entry, page.statuses.get(dag_id_of(entry) or ""), newer[entry.name])
             for entry in page.entries
         ],
         total=page.total,

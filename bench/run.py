@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import download, generator_parse, listing, operator_init, unpack
+from bench import api_listing, download, generator_parse, listing, operator_init, unpack
 from bench.common import BenchResult
 
 HERE = Path(__file__).resolve().parent
@@ -46,6 +46,11 @@ BENCHMARKS = (
         operator_init.NAME,
         lambda: operator_init.run(operator_init.FULL),
         lambda: operator_init.run(operator_init.SMOKE),
+    ),
+    Benchmark(
+        api_listing.NAME,
+        lambda: api_listing.run(api_listing.FULL),
+        lambda: api_listing.run(api_listing.SMOKE),
     ),
 )
 NAMES = tuple(benchmark.name for benchmark in BENCHMARKS)

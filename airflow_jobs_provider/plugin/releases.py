@@ -116,15 +116,22 @@ class ReleaseWatch(Poller):
                 for component in self._wanted
                 if component not in self._known or now - self._known[component].checked >= interval
             ]
+        failed: list[tuple[Component, Exception]] = []
         for component in due:
             if self._stopping.is_set():
-                return
+                break
             try:
                 latest = self.lookup(component)
-            except Exception:
-                log.warning(
-                    "Could not look up the newest release of %s; trying again later", component, exc_info=True
-                )
+            except Exception as exc:  # a source away, a component gone: unknown until the next lookup
+                failed.append((component, exc))
                 latest = None
             with self._lock:
                 self._known[component] = _Known(checked=time.monotonic(), latest_release=latest)
+        if failed:
+            component, error = failed[0]
+            log.warning(
+                "Could not look up the newest release of %d component(s), e.g. %s: %s; trying again later",
+                len(failed),
+                component,
+                error,
+            )

@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Collection
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from airflow.api_fastapi.auth.managers.models.base_user import BaseUser
 from airflow.api_fastapi.common.db.common import SessionDep
@@ -76,6 +76,7 @@ from airflow_jobs_provider.plugin.security import (
 from airflow_jobs_provider.plugin.spec_cache import SpecListingCache
 
 log = logging.getLogger(__name__)
+_Part = TypeVar("_Part")
 
 router = APIRouter(route_class=GuardedRoute, tags=["Deployments"])
 
@@ -152,7 +153,7 @@ def list_deployments(
         newer,
     )
     headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
-    if etag in _etags(request.headers.get("if-none-match", "")):
+    if _etags(request.headers.get("if-none-match", "")) & {etag, "*"}:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     response.headers.update(headers)
     page = page_of(shown, dags, query, session, ui_url=ui_url)
@@ -320,24 +321,28 @@ def _newer(releases: ReleaseWatch, entry: Entry) -> str | None:
     return releases.newer_release(entry.spec.artifact) if isinstance(entry, StoredDeployment) else None
 
 
+def _app_part(request: Request, name: str, kind: type[_Part]) -> _Part:
+    """What ``create_app`` keeps in the app's state for the routes (its threads and caches)."""
+    part = getattr(request.app.state, name)
+    if not isinstance(part, kind):
+        raise TypeError(f"app.state.{name} is {type(part).__name__}, not {kind.__name__}")
+    return part
+
+
 def _release_watch(request: Request) -> ReleaseWatch:
-    watch: ReleaseWatch = request.app.state.releases
-    return watch
+    return _app_part(request, "releases", ReleaseWatch)
 
 
 def _spec_listing(request: Request) -> SpecListingCache:
-    cache: SpecListingCache = request.app.state.spec_listing
-    return cache
+    return _app_part(request, "spec_listing", SpecListingCache)
 
 
 def _one_off(request: Request) -> OneOffTrigger:
-    trigger: OneOffTrigger = request.app.state.one_off
-    return trigger
+    return _app_part(request, "one_off", OneOffTrigger)
 
 
 def _deleted_dags(request: Request) -> DeletedDags:
-    keeper: DeletedDags = request.app.state.deleted_dags
-    return keeper
+    return _app_part(request, "deleted_dags", DeletedDags)
 
 
 def _deployed(request: Request, stored: StoredDeployment) -> None:

@@ -104,7 +104,8 @@ def test_one_lookup_per_component_and_interval(
         assert watch.newer_release(artifact("job", "2.0.0")) is None  # not newer than itself
         assert watch.newer_release(artifact("job", "2.1.0-rc1")) is None
         assert watch.newer_release(artifact("broken", "1.0.0")) is None  # unknown, not newer
-        assert "Could not look up the newest release" in caplog.text
+        assert "Could not look up the newest release of 1 component(s)" in caplog.text
+        assert "Nexus is away" in caplog.text
         assert watch.newer_release(artifact("job", "latest")) is None
     finally:
         watch.stop()

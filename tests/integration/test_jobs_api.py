@@ -76,10 +76,28 @@ def test_deploy_run_watch_pause_and_delete(jobs_stack: AirflowStack) -> None:
     assert "Hello from a Job Orchestrator Python job" in log
     assert 'arguments: ["--greeting", "hi"]' in log
 
+    # The list finds it, with the version the run resolved, and a refresh that changed nothing is a 304.
+    query = {"q": "hello-e2e", "state": "success"}
+    listed = api("GET", "/deployments", params=query)
+    (shown,) = listed.json()["deployments"]
+    assert shown["status"]["latest_run"]["artifact_version"] == "1.1.0"  # "latest" of the seeded examples
+
+    def refreshed_unchanged() -> str | None:
+        """The scheduler may still be finishing the run: an answer, then the same one as a 304."""
+        etag = api("GET", "/deployments", params=query).headers["ETag"]
+        again = api("GET", "/deployments", params=query, headers={"If-None-Match": etag})
+        return etag if again.status_code == 304 and again.content == b"" else None
+
+    etag = wait_until(refreshed_unchanged, timeout=60, description="a 304 refresh")
+
     status = api("POST", "/deployments/hello-e2e/pause", expect=[200])
     assert status["dag_state"] == "paused"
     assert jobs_stack.client.get_dag("job_hello-e2e")["is_paused"] is True  # type: ignore[index]
     assert api.status("hello-e2e")["dag_state"] == "paused"
+    # The same list asked with the last ETag: the pause changed it.
+    paused = api("GET", "/deployments", params=query, headers={"If-None-Match": etag})
+    assert paused.status_code == 200 and paused.json()["deployments"][0]["status"]["dag_state"] == "paused"
+    assert paused.headers["ETag"] != etag
 
     api("DELETE", "/deployments/hello-e2e", expect=[204])
     wait_until(lambda: "job_hello-e2e" not in dag_ids(jobs_stack), timeout=60, description="the DAG gone")

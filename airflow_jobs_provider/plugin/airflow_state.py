@@ -57,6 +57,7 @@ class DagStatus:
     dag_state: DagState
     next_run_after: datetime | None = None
     latest_run: LatestRun | None = None
+    schedule_description: str | None = None  # Airflow's words for the DAG's timetable
 
 
 PENDING = DagStatus(dag_state="pending")
@@ -73,6 +74,7 @@ class DagRow:
     dag_id: str
     is_paused: bool
     next_run_after: datetime | None
+    schedule_description: str | None
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def statuses_of(
                 dag_state="paused" if dag.is_paused else "active",
                 next_run_after=None if dag.is_paused else dag.next_run_after,
                 latest_run=runs.get(dag_id),
+                schedule_description=dag.schedule_description,
             )
         )
     return statuses
@@ -129,11 +132,16 @@ def dag_rows(dag_ids: Collection[str], session: Session) -> dict[str, DagRow]:
     if not dag_ids:
         return {}
     return {
-        row.dag_id: DagRow(row.dag_id, bool(row.is_paused), row.next_dagrun_create_after)
+        row.dag_id: DagRow(
+            row.dag_id, bool(row.is_paused), row.next_dagrun_create_after, row.timetable_description
+        )
         for row in session.execute(
-            select(DagModel.dag_id, DagModel.is_paused, DagModel.next_dagrun_create_after).where(
-                DagModel.dag_id.in_(sorted(dag_ids)), ~DagModel.is_stale
-            )
+            select(
+                DagModel.dag_id,
+                DagModel.is_paused,
+                DagModel.next_dagrun_create_after,
+                DagModel.timetable_description,
+            ).where(DagModel.dag_id.in_(sorted(dag_ids)), ~DagModel.is_stale)
         )
     }
 

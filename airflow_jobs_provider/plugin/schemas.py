@@ -120,6 +120,11 @@ class DeploymentOut(BaseModel):
     changes: list[str] = Field(default_factory=list, description="Fields changed by the latest revision")
     kind: Literal["one-off", "scheduled"] | None = None
     schedule: str | None = None
+    schedule_description: str | None = Field(
+        default=None,
+        description="The schedule in words, with its time zone, as Airflow describes the DAG's timetable "
+        "(null for a one-off deployment, or until Airflow has parsed it)",
+    )
     executor: str | None = None
     runner_image: str | None = None
     artifact: str | None = Field(default=None, description="repository/group:name:version")
@@ -146,13 +151,18 @@ class DeploymentOut(BaseModel):
                 revision=entry.revision,
                 status=shown,
             )
-        return cls.of_stored(entry, shown, newer_release)
+        return cls.of_stored(entry, shown, newer_release, status.schedule_description if status else None)
 
     @classmethod
     def of_stored(
-        cls, stored: StoredDeployment, status: StatusOut, newer_release: str | None = None
+        cls,
+        stored: StoredDeployment,
+        status: StatusOut,
+        newer_release: str | None = None,
+        schedule_words: str | None = None,
     ) -> DeploymentOut:
         spec = stored.spec
+        scheduled = spec.airflow_schedule is not None
         return cls(
             name=stored.name,
             dag_id=spec.dag_id,
@@ -161,8 +171,11 @@ class DeploymentOut(BaseModel):
             deployed_by=stored.deployed_by,
             deployed_at=stored.deployed_at,
             changes=list(stored.changes),
-            kind="one-off" if spec.airflow_schedule is None else "scheduled",
+            kind="scheduled" if scheduled else "one-off",
             schedule=spec.schedule,
+            schedule_description=f"{schedule_words} ({spec.timezone})"
+            if scheduled and schedule_words
+            else None,
             executor=spec.executor,
             runner_image=spec.runner_image,
             artifact=spec.artifact.to_ref().coordinates,

@@ -81,6 +81,7 @@ def test_deploy_run_watch_pause_and_delete(jobs_stack: AirflowStack) -> None:
     listed = api("GET", "/deployments", params=query)
     (shown,) = listed.json()["deployments"]
     assert shown["status"]["latest_run"]["artifact_version"] == "1.1.0"  # "latest" of the seeded examples
+    assert shown["schedule_description"] == "At 00:00 (UTC)"  # @daily, in Airflow's words
 
     def refreshed_unchanged() -> str | None:
         """The scheduler may still be finishing the run: an answer, then the same one as a 304."""

@@ -56,7 +56,6 @@ from airflow_jobs_provider.plugin.schemas import (
     PreflightOut,
     RedeployRequest,
     RevisionOut,
-    StatusOut,
     dag_id_of,
 )
 from airflow_jobs_provider.plugin.security import (
@@ -312,9 +311,7 @@ def _authorize_spec(user: BaseUser, spec: DeploymentSpec, team_name: str | None)
 
 
 def _out(stored: StoredDeployment, session: Session, ui_url: str) -> DeploymentOut:
-    return DeploymentOut.of_stored(
-        stored, StatusOut.model_validate(dag_status(stored.spec.dag_id, session, ui_url=ui_url))
-    )
+    return DeploymentOut.of(stored, dag_status(stored.spec.dag_id, session, ui_url=ui_url))
 
 
 def _newer(releases: ReleaseWatch, entry: Entry) -> str | None:

@@ -236,3 +236,25 @@ def test_bad_list_parameters_are_422_naming_them(
     answer = api()("GET", "/deployments", params=params)
     assert answer.status_code == 422
     assert answer.json()["errors"][0].startswith(message), answer.json()
+
+
+def test_the_schedule_in_words_with_its_time_zone(api: Callable[..., Api]) -> None:
+    from airflow.models.dag import DagModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import update
+
+    deploy(
+        api,
+        local_spec("nightly", schedule="0 3 * * *", timezone="Europe/Berlin"),
+        local_spec("once", schedule="none"),
+    )
+    assert api()("GET", "/deployments/nightly").json()["schedule_description"] is None  # not parsed yet
+    sync_dags("nightly", "once")
+    with create_session() as session:  # as the dag-processor describes the DAG's cron timetable
+        session.execute(
+            update(DagModel).where(DagModel.dag_id == "job_nightly").values(timetable_description="At 03:00")
+        )
+    listed = {
+        d["name"]: d["schedule_description"] for d in api()("GET", "/deployments").json()["deployments"]
+    }
+    assert listed == {"nightly": "At 03:00 (Europe/Berlin)", "once": None}

@@ -380,7 +380,10 @@ def test_asset_without_checksum_fails_the_task_with_the_reason(outcome):
 def test_asset_without_checksum_runs_when_the_admin_allows_unverified_assets(unverified_allowed):
     run, nexus = unverified_allowed
     log = run.succeeded("nexus_no_checksum")
-    assert f"[job-runner] WARNING: {UNCHECKED_FILE} has no checksum in the plan, so it is NOT verified" in log
+    warning = (
+        f"WARNING: {UNCHECKED_FILE} has no checksum in the plan, so it is NOT verified (allowed by the plan;"
+    )
+    assert f"[job-runner] {warning} sha256 " in log
     assert "argv-job unchecked says hello" in log
     downloads = [r for r in nexus.requests if r.path.endswith(f"/{UNCHECKED_FILE}")]
     assert [(r.user, r.status) for r in downloads] == [(NEXUS_USER, 200)]

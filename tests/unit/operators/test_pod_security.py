@@ -223,7 +223,9 @@ def test_a_bad_relaxations_option_is_refused_by_name(text: str, message: str) ->
 # -- the init container: our environment, isolated Python ------------------------------------------
 
 
-def test_the_init_container_gets_none_of_the_job_environment() -> None:
+def test_the_init_container_gets_none_of_the_job_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an admin allowed them for the job: they still must not reach the runner that fetches
+    monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__ALLOWED_LOADER_ENV", "PYTHONPATH, PYTHONSTARTUP")
     hostile = {"PYTHONPATH": "/tmp/evil", "PYTHONSTARTUP": "/tmp/evil.py", "REGION": "north"}
     pod = build_pod({"job_env": hostile, "use_proxy": True})
     (init,) = pod["spec"]["initContainers"]

@@ -322,6 +322,24 @@ def test_a_broken_file_spoils_only_its_own_entry(store: SpecStore, make_spec: Ma
     assert store.get("c-policy") == errors["c-policy"]
 
 
+def test_a_file_edited_to_name_a_webhook_the_admin_does_not_allow_is_invalid(
+    tmp_path: Path, make_spec: MakeSpec
+) -> None:
+    policy = dataclasses.replace(POLICY, webhook_connections=("webhook_*",))
+    store = SpecStore(tmp_path, secrets=InMemorySecretSink(), policy=policy)
+    store.create(make_spec(notify={"webhook_conn_id": "webhook_team"}), "alice")
+    path = tmp_path / f"{NAME}.yaml"
+    path.write_text(path.read_text().replace("webhook_team", "aws_default"))
+    [entry] = store.list()
+    assert entry == InvalidSpec(
+        name=NAME,
+        path=path,
+        error="spec.notify.webhook_conn_id: connection 'aws_default' is not one the admin allows for webhooks "
+        "([job_orchestrator] webhook_connections: webhook_*)",
+        revision=1,
+    )
+
+
 def test_an_invalid_spec_can_be_redeployed_or_deleted(
     store: SpecStore, sink: InMemorySecretSink, make_spec: MakeSpec
 ) -> None:

@@ -133,6 +133,14 @@ def test_default_pods_meet_restricted() -> None:
         assert (result.profile, result.reasons) == ("restricted", ())
 
 
+def test_a_job_pod_gets_no_kubernetes_api_token() -> None:
+    """A job has no business with the cluster's API, whatever account the namespace gives it."""
+    assert build_pod(CASES["minimal"])["spec"]["automountServiceAccountToken"] is False
+    assert build_pod({**CASES["minimal"], "automount_service_account_token": True})["spec"][
+        "automountServiceAccountToken"
+    ]
+
+
 def test_default_pod_runs_as_the_configured_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__RUN_AS_USER", "5000")
     monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__FS_GROUP", "")

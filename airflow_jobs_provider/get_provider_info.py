@@ -210,8 +210,8 @@ CONFIG_OPTIONS: dict[str, dict[str, Any]] = {
         "separated by commas: connection ids or fnmatch patterns. The deploying user also needs the "
         "right to read the connection (the auth manager decides). `*` allows every connection the "
         "user may read; a prefix such as `webhook_*` keeps other connections' credentials out of "
-        "webhooks even for users who may read them. Checked on deploy, in preflight and by the "
-        "worker before it posts.",
+        "webhooks even for users who may read them. A rule of spec validation (deploy, preflight, the "
+        "spec files: one naming another connection is invalid) checked again by the worker before it posts.",
         "*",
         "webhook_*, team_chat",
     ),

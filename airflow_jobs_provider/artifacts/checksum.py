@@ -1,7 +1,7 @@
 """Hash files in constant memory, and write downloads that must match a listed checksum.
 
 One policy wherever an artifact is fetched: sha256, else sha512, else sha1, else md5, each
-weaker one said in the log; an asset with no checksum at all is refused unless the admin set
+weak one (sha1, md5) said in the log; an asset with no checksum at all is refused unless the admin set
 ``[job_orchestrator] allow_unverified_assets``.
 """
 
@@ -16,10 +16,14 @@ from pathlib import Path
 
 from airflow_jobs_provider.artifacts.errors import ArtifactError, ChecksumMismatchError
 from airflow_jobs_provider.artifacts.reference import AssetInfo
+from airflow_jobs_provider.runner.plan import DIGEST_LENGTHS
 
 CHUNK_BYTES = 1 << 20
-# Strongest first: the order checksums are preferred in, and the fields of ``AssetInfo``.
-CHECKSUM_PREFERENCE = ("sha256", "sha512", "sha1", "md5")
+# Strongest first: the order checksums are preferred in, and the fields of ``AssetInfo``. The
+# runner's plan defines it, so the worker and the runner cannot prefer differently.
+CHECKSUM_PREFERENCE = tuple(DIGEST_LENGTHS)
+# What a checksum must be to prove the bytes were not forged: sha1 and md5 collide.
+STRONG_CHECKSUMS = frozenset({"sha256", "sha512"})
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +56,11 @@ def expected_checksum(asset: AssetInfo, *, allow_unverified: bool = False) -> tu
                 "[job_orchestrator] allow_unverified_assets = true"
             )
         log.warning("%s: the source lists no checksum; it is downloaded UNVERIFIED (allowed)", asset.path)
-    elif checksum[0] != CHECKSUM_PREFERENCE[0]:
+    elif checksum[0] not in STRONG_CHECKSUMS:
         log.warning(
-            "%s: the source lists no sha256; verified with %s, a weaker checksum", asset.path, checksum[0]
+            "%s: the source lists no sha256 or sha512; verified with %s, a weak checksum",
+            asset.path,
+            checksum[0],
         )
     return checksum
 

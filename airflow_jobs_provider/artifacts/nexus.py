@@ -45,4 +45,5 @@ class NexusSource(ArtifactSource):
             timeout_seconds=settings.timeout_seconds,
             username=settings.login,
             password=settings.password,
+            credential_origin=settings.base_url,
         )

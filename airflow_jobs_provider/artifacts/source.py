@@ -34,13 +34,19 @@ _SIDE_CLASSIFIERS = ("sources", "javadoc", "tests", "test-sources", "test-javado
 
 @dataclass(frozen=True)
 class DownloadAccess:
-    """How the runner reaches this source's download URLs: TLS checks, timeout and login."""
+    """How the runner reaches this source's download URLs: TLS checks, timeout and login.
+
+    ``credential_origin`` is the one server (scheme, host and port) the login may be sent to:
+    the source's own configured URL, never a download URL, which comes from the server's
+    answers (its configured base URL, a proxy's rewrite). None sends the login nowhere.
+    """
 
     verify_tls: bool = True
     ca_bundle: str | None = None
     timeout_seconds: float = DEFAULT_DOWNLOAD_TIMEOUT_SECONDS
     username: str | None = None
     password: str | None = field(default=None, repr=False)
+    credential_origin: str | None = None
 
 
 class ArtifactSource(ABC):

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
 from airflow_jobs_provider.deployments.image_reference import check_image_reference
-from airflow_jobs_provider.deployments.messages import error_messages
 from airflow_jobs_provider.deployments.text import kubernetes_object_name, single_line
+from airflow_jobs_provider.json_option import parse_json_option
 
 _ENTRY_SEPARATOR = re.compile(r"[,\n]")
 _ENDPOINT_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"
@@ -81,13 +81,7 @@ def runner_catalog() -> tuple[RunnerImage, ...]:
 
 def parse_smb_endpoints(text: str) -> dict[str, SmbEndpoint]:
     """A JSON object: endpoint name → ``{"source", "credentials_secret"[, "mount_options"]}``."""
-    if not text.strip():
-        return {}
-    try:
-        return _SMB_CATALOG.validate_json(text)
-    except ValidationError as exc:
-        problems = "; ".join(error_messages(exc))
-        raise CatalogError(f"[job_orchestrator] smb_endpoints is not valid: {problems}") from None
+    return parse_json_option(text, _SMB_CATALOG, "smb_endpoints", CatalogError) or {}
 
 
 def smb_catalog() -> dict[str, SmbEndpoint]:

@@ -10,13 +10,14 @@ never calls Nexus, so a Nexus outage cannot break the DAGs of images already dep
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
 
 from airflow_jobs_provider.artifacts.errors import ArtifactError
 from airflow_jobs_provider.artifacts.versions import newest_first
@@ -41,16 +42,8 @@ def cached_nexus_images() -> tuple[RunnerImage, ...]:
     repository = settings.nexus_runner_images_repository()
     if not repository:
         return ()
-    try:
-        kept = json.loads(cache_file().read_text(encoding="utf-8"))
-        if kept.get("repository") != repository:
-            return ()
-        return tuple(RunnerImage.model_validate(image) for image in kept["images"])
-    except FileNotFoundError:
-        return ()
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("Ignoring the kept list of Nexus runner images %s: %s", cache_file(), exc)
-        return ()
+    kept = _read_kept(cache_file())
+    return tuple(kept.images) if kept is not None and kept.repository == repository else ()
 
 
 def refresh_nexus_images(*, clock: Callable[[], float] = time.time) -> None:
@@ -64,20 +57,40 @@ def refresh_nexus_images(*, clock: Callable[[], float] = time.time) -> None:
     if not repository:
         return
     path = cache_file()
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        kept = json.loads(path.read_text(encoding="utf-8"))
-        if (
-            kept["repository"] == repository
-            and clock() - kept["read_at"] < settings.nexus_runner_images_cache_seconds()
-        ):
-            return
+    kept = _read_kept(path)
+    if (
+        kept is not None
+        and kept.repository == repository
+        and clock() - kept.read_at < settings.nexus_runner_images_cache_seconds()
+    ):
+        return
     try:
         images = _list_images(repository, settings.nexus_runner_images_registry())
     except (ArtifactError, ValueError) as exc:
         log.warning("Could not list the runner images of Nexus repository %r: %s", repository, exc)
         return
-    document = {"repository": repository, "read_at": clock(), "images": [i.model_dump() for i in images]}
-    _write_atomically(path, json.dumps(document, indent=1))
+    _write_atomically(
+        path, _KeptImages(repository=repository, read_at=clock(), images=images).model_dump_json(indent=1)
+    )
+
+
+class _KeptImages(BaseModel):
+    """The kept list: which repository was listed, when (``time.time()``), and its images."""
+
+    repository: str
+    read_at: float
+    images: list[RunnerImage]
+
+
+def _read_kept(path: Path) -> _KeptImages | None:
+    """The kept list, None when there is none; a broken one is logged and counts as none."""
+    try:
+        return _KeptImages.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValidationError) as exc:
+        log.warning("Ignoring the kept list of Nexus runner images %s: %s", path, exc)
+        return None
 
 
 def _list_images(repository: str, registry: str) -> list[RunnerImage]:

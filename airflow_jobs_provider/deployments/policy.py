@@ -1,4 +1,5 @@
-"""The admin's rules a spec is checked against: executors, catalogs, resource defaults and ceilings.
+"""The admin's rules a spec is checked against: executors, catalogs, resource defaults and ceilings,
+the connections a failure webhook may name.
 
 Validators find the policy in pydantic's validation context, so a batch of specs (the store's
 ``list()`` at every DAG parse) reads the configuration once, and tests pass their own rules.
@@ -6,8 +7,9 @@ Validators find the policy in pydantic's validation context, so a batch of specs
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any
 
 from airflow_jobs_provider.deployments.catalogs import SmbEndpoint, runner_catalog, smb_catalog
@@ -28,6 +30,8 @@ class DeploymentPolicy:
     max_memory_limit: str = ""
     # Loader variables (``operators.job_environment``) users may set after all: names or patterns.
     allowed_loader_env: tuple[str, ...] = ()
+    # Connections a failure webhook may name: ids or fnmatch patterns.
+    webhook_connections: tuple[str, ...] = ("*",)
 
     @classmethod
     def from_config(cls) -> DeploymentPolicy:
@@ -47,6 +51,7 @@ class DeploymentPolicy:
             max_cpu_limit=settings.max_cpu_limit(),
             max_memory_limit=settings.max_memory_limit(),
             allowed_loader_env=settings.allowed_loader_env(),
+            webhook_connections=settings.webhook_connections(),
         )
 
     def as_context(self) -> dict[str, Any]:
@@ -66,3 +71,18 @@ def check_offered(value: str, offered: Collection[str], what: str) -> str:
     if value not in offered:
         raise ValueError(f"{value!r} is not {what} ({', '.join(sorted(offered)) or 'none are configured'})")
     return value
+
+
+def check_webhook_connection(conn_id: str, allowed: Sequence[str]) -> str:
+    """``conn_id`` if one of ``allowed`` (``[job_orchestrator] webhook_connections``) matches it.
+
+    Checked when a spec is validated and again by the worker's hook, before it reads the
+    connection: a spec file edited by hand cannot make a worker send another connection's
+    credentials.
+    """
+    if not any(fnmatchcase(conn_id, pattern) for pattern in allowed):
+        raise ValueError(
+            f"connection {conn_id!r} is not one the admin allows for webhooks "
+            f"([job_orchestrator] webhook_connections: {', '.join(allowed) or 'none'})"
+        )
+    return conn_id

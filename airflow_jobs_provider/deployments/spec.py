@@ -25,7 +25,12 @@ from airflow_jobs_provider.deployments.config_files import (
 from airflow_jobs_provider.deployments.image_reference import check_image_reference
 from airflow_jobs_provider.deployments.mounts import MAX_MOUNTS, MountSpec
 from airflow_jobs_provider.deployments.naming import check_name, dag_id_for
-from airflow_jobs_provider.deployments.policy import DeploymentPolicy, check_offered, policy_from_context
+from airflow_jobs_provider.deployments.policy import (
+    DeploymentPolicy,
+    check_offered,
+    check_webhook_connection,
+    policy_from_context,
+)
 from airflow_jobs_provider.deployments.resources import ResourcesSpec
 from airflow_jobs_provider.deployments.schedule import (
     ONE_OFF,
@@ -94,6 +99,10 @@ def _conn_id(value: str) -> str:
     return value
 
 
+def _webhook_conn_id(value: str, info: ValidationInfo) -> str:
+    return check_webhook_connection(value, policy_from_context(info.context).webhook_connections)
+
+
 def _env_name(value: str, info: ValidationInfo) -> str:
     """The operators check the same rule again (``validate_job_env``); here it names the variable."""
     return check_env_name(value, policy_from_context(info.context).allowed_loader_env)
@@ -139,7 +148,7 @@ class NotifySpec(SpecModel):
 
     emails: list[Annotated[str, AfterValidator(_email)]] = Field(default_factory=list, max_length=MAX_EMAILS)
     # The URL stays in the connection: webhook URLs often carry their token.
-    webhook_conn_id: Annotated[str, AfterValidator(_conn_id)] | None = None
+    webhook_conn_id: Annotated[str, AfterValidator(_conn_id), AfterValidator(_webhook_conn_id)] | None = None
 
 
 class DeploymentSpec(SpecModel):

@@ -122,9 +122,20 @@ class Revision:
     spec: Mapping[str, Any] | None
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """The record of a deployment's deletion: which revision it was, who deleted it, when."""
+
+    name: str
+    revision: int
+    deleted_by: str
+    deleted_at: datetime
+
+
 Entry = StoredDeployment | InvalidSpec
 Entries = list[Entry]
 History = list[Revision]
+Deletions = list[Deletion]
 
 
 class _Document(BaseModel):
@@ -239,6 +250,47 @@ class SpecStore:
             raise NotFoundError(f"there is no deployment or history named {name!r}")
         return [revisions[number] for number in sorted(revisions)]
 
+    def deletions_since(self, since: datetime) -> Deletions:
+        """Names deleted at or after ``since`` and not deployed again, sorted by name.
+
+        Reads one file per history folder: the spec file if there is one (a deployment means
+        the name is back; a record of a deletion, a delete whose end is still to come), else
+        the history's last revision.
+        """
+        history_root = self.folder / HISTORY_FOLDER
+        if not history_root.is_dir():
+            return []
+        deletions: Deletions = []
+        for folder in sorted(history_root.iterdir()):
+            name = folder.name
+            try:
+                check_name(name)
+            except ValueError:
+                continue
+            spec_path = self._spec_path(name)
+            last = _read_leniently(spec_path) if spec_path.exists() else self._last_history_entry(name)
+            if last is None or _deletion_revision(last.data) is None:
+                continue
+            document = _envelope(last.data)
+            if document.deployed_at >= since:
+                deletions.append(
+                    Deletion(
+                        name=name,
+                        revision=document.revision,
+                        deleted_by=document.deployed_by,
+                        deleted_at=document.deployed_at,
+                    )
+                )
+        return deletions
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the writers' lock: no create, redeploy or delete by any process until it ends."""
+        make_folder(self.folder)
+        with folder_lock(self.folder / LOCK_FILE):
+            remove_temp_files(self.folder)
+            yield
+
     # Writing: under the folder's lock, secrets first, the spec file last.
 
     def create(self, spec: DeploymentSpec, user: str) -> StoredDeployment:
@@ -246,7 +298,7 @@ class SpecStore:
         spec = self._checked(spec)
         user = _checked_user(user)
         path = self._spec_path(spec.name)
-        with self._writing():
+        with self.locked():
             self._finish_deletion(spec.name)
             if path.exists():
                 raise ConflictError(f"a deployment named {spec.name!r} exists already")
@@ -272,7 +324,7 @@ class SpecStore:
                 f"name: a deployment cannot be renamed ({name!r} → {spec.name!r}); "
                 "create the new name and delete the old one"
             )
-        with self._writing():
+        with self.locked():
             self._finish_deletion(name)
             current = self._read_current(path)
             if current.revision is None:
@@ -312,7 +364,7 @@ class SpecStore:
         """
         path = self._spec_path(name)
         user = _checked_user(user)
-        with self._writing():
+        with self.locked():
             self._finish_deletion(name)
             current = self._read_current(path)
             if expected_revision is not None and current.revision != expected_revision:
@@ -345,13 +397,6 @@ class SpecStore:
 
     def _history_folder(self, name: str) -> Path:
         return self.folder / HISTORY_FOLDER / name
-
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        make_folder(self.folder)
-        with folder_lock(self.folder / LOCK_FILE):
-            remove_temp_files(self.folder)
-            yield
 
     def _read_current(self, path: Path) -> _Current:
         current = _read_leniently(path)
@@ -463,6 +508,10 @@ class SpecStore:
             return 0
         numbers = [int(path.stem) for path in folder.iterdir() if _REVISION_FILE.fullmatch(path.name)]
         return max(numbers, default=0)
+
+    def _last_history_entry(self, name: str) -> _Current | None:
+        last = self._last_history_revision(name)
+        return _read_leniently(self._history_folder(name) / f"{last}{SUFFIX}") if last else None
 
     def _put_secrets(self, spec: DeploymentSpec) -> tuple[str, ...]:
         """Store the contents given; return the names of the files whose content was given."""

@@ -8,15 +8,15 @@ basic auth. Extras: ``headers`` (an object of header names to values, e.g. an
 does: ``http`` when the HTTP provider is installed, ``generic`` otherwise.
 
 Which connections a webhook may name at all is the admin's choice
-(``[job_orchestrator] webhook_connections``: ids or fnmatch patterns). The hook refuses any
-other before it reads the connection, so a spec file edited by hand cannot make a worker send
-another connection's credentials either.
+(``[job_orchestrator] webhook_connections``: ids or fnmatch patterns), a rule of the
+``DeploymentPolicy`` that spec validation applies. The hook checks it again before it reads
+the connection, so a spec file edited by hand cannot make a worker send another connection's
+credentials either.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlunsplit
@@ -25,6 +25,7 @@ import requests
 from airflow.sdk import BaseHook
 
 from airflow_jobs_provider import settings
+from airflow_jobs_provider.deployments.policy import check_webhook_connection
 from airflow_jobs_provider.hooks.connection_fields import (
     ConnectionFields,
     connection_url,
@@ -53,16 +54,6 @@ class WebhookTarget:
     def secrets(self) -> list[str]:
         """What a log must never show: the URL (it often carries the token) and header values."""
         return [self.url, *self.headers.values(), *(self.auth[1:] if self.auth else ())]
-
-
-def check_webhook_connection_allowed(conn_id: str) -> None:
-    """``ValueError`` unless ``[job_orchestrator] webhook_connections`` allows ``conn_id``."""
-    allowed = settings.webhook_connections()
-    if not any(fnmatchcase(conn_id, pattern) for pattern in allowed):
-        raise ValueError(
-            f"connection {conn_id!r} is not one the admin allows for webhooks "
-            f"([job_orchestrator] webhook_connections: {', '.join(allowed) or 'none'})"
-        )
 
 
 def target_from_connection(conn_id: str, fields: ConnectionFields) -> WebhookTarget:
@@ -95,7 +86,7 @@ class WebhookHook(BaseHook):
 
     @cached_property
     def target(self) -> WebhookTarget:
-        check_webhook_connection_allowed(self.webhook_conn_id)
+        check_webhook_connection(self.webhook_conn_id, settings.webhook_connections())
         return target_from_connection(
             self.webhook_conn_id, fields_of(self.get_connection(self.webhook_conn_id))
         )

@@ -13,11 +13,12 @@ from typing import Any, Protocol
 
 from airflow.sdk.exceptions import AirflowTaskTimeout
 
-from airflow_jobs_provider.artifacts.nexus import NexusSource
-from airflow_jobs_provider.artifacts.reference import ArtifactRef, ResolvedArtifact
+from airflow_jobs_provider.artifacts.checksum import strongest_checksum
+from airflow_jobs_provider.artifacts.reference import ArtifactRef, AssetInfo, ResolvedArtifact
 from airflow_jobs_provider.artifacts.registry import get_artifact_source
 from airflow_jobs_provider.artifacts.source import ArtifactSource
 from airflow_jobs_provider.runner.plan import AssetToFetch, FetchPlan
+from airflow_jobs_provider.settings import allow_unverified_assets
 
 XCOM_VERSION_KEY = "artifact_version"
 XCOM_ASSETS_KEY = "artifact_assets"
@@ -72,29 +73,25 @@ def resolve_for_run(
 
 
 def fetch_plan(resolved: ResolvedArtifact, source: ArtifactSource) -> FetchPlan:
-    """The runner's instructions: where each asset is, which checksum it must have, and the
-    one server the repository's credentials may be sent to."""
+    """The runner's instructions: where each asset is, which checksum it must have, whether an
+    asset without one may run, and the one server the repository's credentials may be sent to."""
     access = source.download_access()
     return FetchPlan(
-        assets=[
-            AssetToFetch(
-                url=asset.download_url, file_name=asset.file_name, sha256=asset.sha256, sha1=asset.sha1
-            )
-            for asset in resolved.assets
-        ],
+        assets=[asset_to_fetch(asset) for asset in resolved.assets],
         verify_tls=access.verify_tls,
         ca_bundle=access.ca_bundle,
         timeout_seconds=access.timeout_seconds,
-        credential_origin=credential_origin(source),
+        credential_origin=access.credential_origin,
+        allow_unverified=allow_unverified_assets(),
     )
 
 
-def credential_origin(source: ArtifactSource) -> str | None:
-    """The Nexus connection's own URL: an asset's download URL comes from Nexus's answers
-    (its configured base URL, a proxy's rewrite), so it does not decide where the password goes."""
-    if isinstance(source, NexusSource):
-        return source.hook.settings.base_url
-    return None
+def asset_to_fetch(asset: AssetInfo) -> AssetToFetch:
+    """The asset with the one checksum the worker's policy picks (``strongest_checksum``), so
+    the runner verifies what the worker would; none when the source lists none."""
+    checksum = strongest_checksum(asset)
+    digests = {checksum[0]: checksum[1]} if checksum else {}
+    return AssetToFetch(url=asset.download_url, file_name=asset.file_name, **digests)
 
 
 @contextmanager

@@ -137,6 +137,8 @@ class NexusKubernetesOperator(KubernetesPodOperator):
         kwargs.setdefault("kubernetes_conn_id", defaults.kubernetes_conn_id)
         kwargs.setdefault("namespace", defaults.namespace or None)
         kwargs.setdefault("service_account_name", defaults.service_account or None)
+        # A job has no business with the cluster's API, whatever account the namespace gives it.
+        kwargs.setdefault("automount_service_account_token", False)
         kwargs.setdefault("image_pull_secrets", image_pull_secrets(defaults.image_pull_secrets))
         kwargs.setdefault("container_resources", resource_requirements(resources or JobResources(), defaults))
         kwargs.setdefault("init_container_logs", True)

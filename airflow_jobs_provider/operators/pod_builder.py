@@ -12,14 +12,16 @@ import base64
 import dataclasses
 import fnmatch
 import functools
-import json
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
+from typing import Literal, get_args
 
 from kubernetes.client import Configuration
 from kubernetes.client import models as k8s
+from pydantic import TypeAdapter
 
+from airflow_jobs_provider.json_option import parse_json_option
 from airflow_jobs_provider.operators.pod_options import (
     SMB_CSI_DRIVER,
     ConfigFile,
@@ -56,8 +58,10 @@ _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 RUN_AS_ROOT = "run_as_root"
 ALLOW_PRIVILEGE_ESCALATION = "allow_privilege_escalation"
 DEFAULT_CAPABILITIES = "default_capabilities"
-RELAXATIONS = (RUN_AS_ROOT, ALLOW_PRIVILEGE_ESCALATION, DEFAULT_CAPABILITIES)
-RELAXATIONS_OPTION = "[job_orchestrator] pod_security_relaxations"
+Relaxation = Literal["run_as_root", "allow_privilege_escalation", "default_capabilities"]
+RELAXATIONS: tuple[str, ...] = get_args(Relaxation)
+# ``pod_security_relaxations``: image pattern -> the relaxations every matching image gets.
+_RELAXATIONS_OPTION = TypeAdapter(dict[str, list[Relaxation]])
 
 
 class PodOptionsError(ValueError):
@@ -328,23 +332,9 @@ def security_relaxations(text: str, image: str) -> frozenset[str]:
 
     ``text`` is the JSON of ``pod_security_relaxations``: image pattern -> list of relaxations.
     """
-    if not text:
-        return frozenset()
-    try:
-        patterns = json.loads(text)
-    except ValueError as exc:
-        raise PodOptionsError(f"{RELAXATIONS_OPTION} is not valid JSON: {exc}") from None
-    if not isinstance(patterns, dict):
-        raise PodOptionsError(
-            f"{RELAXATIONS_OPTION} must be a JSON object: image pattern -> list of relaxations"
-        )
+    patterns = parse_json_option(text, _RELAXATIONS_OPTION, "pod_security_relaxations", PodOptionsError) or {}
     allowed: set[str] = set()
     for pattern, relaxations in patterns.items():
-        if not isinstance(relaxations, list) or not all(item in RELAXATIONS for item in relaxations):
-            raise PodOptionsError(
-                f"{RELAXATIONS_OPTION}: {pattern!r} must map to a list of relaxations from "
-                f"{', '.join(RELAXATIONS)}, not {relaxations!r}"
-            )
         if fnmatch.fnmatchcase(image, pattern):
             allowed.update(relaxations)
     return frozenset(allowed)

@@ -9,6 +9,8 @@ parse begins or ends, but a parse lasts at most ``[dag_processor] dag_file_proce
 after that much time (and a margin for the processor to store its result) every parse still to
 end began after the delete. Until then, this thread marks the DAG stale again whenever it finds
 it active. A deployment of the same name created meanwhile (by any API server) ends it.
+At start-up it resumes the watch of deletions the specs folder's history records within the
+window, so an API server restarted meanwhile (or another one) does not forget them.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Collection
+from datetime import datetime, timedelta, timezone
 
-from airflow_jobs_provider.deployments.naming import name_from_dag_id
+from airflow_jobs_provider.deployments.naming import dag_id_for, name_from_dag_id
 from airflow_jobs_provider.deployments.store import NotFoundError, SpecStore
 from airflow_jobs_provider.plugin.poller import Poller
 
@@ -54,9 +57,14 @@ class DeletedDags(Poller):
         self._store = store
         self._kept: dict[str, float] = {}  # DAG id -> monotonic deadline
 
+    def start(self) -> None:
+        """Start the thread, first resuming the watch of deletions recorded within the window."""
+        self._resume()
+        super().start()
+
     def deleted(self, dag_ids: Collection[str]) -> None:
         """These deployments were deleted now (their DAGs were marked stale by ``request_reparse``)."""
-        deadline = time.monotonic() + (self.window if self.window is not None else default_window())
+        deadline = time.monotonic() + self._window()
         with self._lock:
             self._kept.update(dict.fromkeys(dag_ids, deadline))
         self.wake()
@@ -69,6 +77,29 @@ class DeletedDags(Poller):
     def kept(self) -> set[str]:
         with self._lock:
             return set(self._kept)
+
+    def _window(self) -> float:
+        return self.window if self.window is not None else default_window()
+
+    def _resume(self) -> None:
+        """Watch each deletion younger than the window for the rest of it; never stops the API server."""
+        window = self._window()
+        now = datetime.now(timezone.utc)
+        try:
+            deletions = self._specs().deletions_since(now - timedelta(seconds=window))
+        except Exception:
+            log.warning(
+                "Could not read the deletions in the specs folder's history at start-up", exc_info=True
+            )
+            return
+        started = time.monotonic()
+        with self._lock:
+            for deletion in deletions:
+                age = (now - deletion.deleted_at).total_seconds()
+                self._kept[dag_id_for(deletion.name)] = started + window - age
+
+    def _specs(self) -> SpecStore:
+        return self._store if self._store is not None else SpecStore()
 
     def _has_work(self) -> bool:
         with self._lock:
@@ -109,9 +140,8 @@ class DeletedDags(Poller):
         name = name_from_dag_id(dag_id)
         if name is None:
             return False
-        store = self._store if self._store is not None else SpecStore()
         try:
-            store.get(name)
+            self._specs().get(name)
         except NotFoundError:
             return False
         return True

@@ -13,11 +13,11 @@ from functools import cache
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, Field, TypeAdapter
 
 from airflow_jobs_provider import settings
-from airflow_jobs_provider.deployments.messages import error_messages
 from airflow_jobs_provider.deployments.text import single_line
+from airflow_jobs_provider.json_option import parse_json_option
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +46,7 @@ _LINKS = TypeAdapter(
 
 def parse_navigation_links(text: str) -> list[dict[str, str]]:
     """A JSON object, label → URL, as Airflow external views, in the order written."""
-    if not text.strip():
-        return []
-    try:
-        links = _LINKS.validate_json(text)
-    except ValidationError as exc:
-        problems = "; ".join(error_messages(exc))
-        raise NavigationLinksError(f"[job_orchestrator] navigation_links is not valid: {problems}") from None
+    links = parse_json_option(text, _LINKS, "navigation_links", NavigationLinksError) or {}
     return [
         {"name": label, "href": url, "destination": "nav", "category": MENU} for label, url in links.items()
     ]

@@ -25,8 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from airflow_jobs_provider.deployments.files import folder_lock
-from airflow_jobs_provider.deployments.store import LOCK_FILE, NotFoundError, SpecStore, StoredDeployment
+from airflow_jobs_provider.deployments.store import NotFoundError, SpecStore, StoredDeployment
 from airflow_jobs_provider.plugin.poller import Poller
 
 log = logging.getLogger(__name__)
@@ -135,7 +134,7 @@ class OneOffTrigger(Poller):
         store = SpecStore()
         try:
             # Under the lock writers hold, so no redeploy or delete slips in between check and run.
-            with folder_lock(store.folder / LOCK_FILE):
+            with store.locked():
                 if not self._still_current(store, item):
                     log.info(
                         "One-off deployment %s: revision %d was replaced or deleted; not run",

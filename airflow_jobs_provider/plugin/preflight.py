@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from airflow_jobs_provider import settings
+from airflow_jobs_provider.artifacts.checksum import STRONG_CHECKSUMS, strongest_checksum
 from airflow_jobs_provider.artifacts.errors import ArtifactError
 from airflow_jobs_provider.artifacts.registry import get_artifact_source
 from airflow_jobs_provider.deployments.catalogs import smb_catalog
@@ -82,11 +83,20 @@ def _artifact(spec: DeploymentSpec) -> Check:
     except Exception as exc:  # e.g. the connection is not defined: a verdict, not a failed request
         reason = str(exc) if isinstance(exc, (ArtifactError, ValueError)) else _reason(exc)
         return Check("artifact", "failed", f"{ref.coordinates}: {reason}")
-    unverifiable = [asset.path for asset in resolved.assets if not (asset.sha256 or asset.sha1)]
-    if unverifiable:
+    checksums = {asset.path: strongest_checksum(asset) for asset in resolved.assets}
+    unverifiable = [path for path, checksum in checksums.items() if checksum is None]
+    if unverifiable and not settings.allow_unverified_assets():
         return Check("artifact", "failed", f"{ref.coordinates}: no checksum for {', '.join(unverifiable)}")
-    files = ", ".join(asset.path for asset in resolved.assets)
-    return Check("artifact", "ok", f"{ref.coordinates} resolves to version {resolved.version}: {files}")
+    files = ", ".join(
+        path
+        if checksum is None or checksum[0] in STRONG_CHECKSUMS
+        else f"{path} (only {checksum[0]}, a weak checksum)"
+        for path, checksum in checksums.items()
+    )
+    unverified = f"; not verified (allowed): {', '.join(unverifiable)}" if unverifiable else ""
+    return Check(
+        "artifact", "ok", f"{ref.coordinates} resolves to version {resolved.version}: {files}{unverified}"
+    )
 
 
 def _webhook(conn_id: str, may_use_connection: Callable[[str], bool]) -> Check:

@@ -37,7 +37,7 @@ from fastapi import Depends, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials
 
 from airflow_jobs_provider.deployments.naming import dag_id_for
-from airflow_jobs_provider.plugin.errors import INVALID_SPEC, ApiError
+from airflow_jobs_provider.plugin.errors import ApiError
 
 if TYPE_CHECKING:
     from airflow.api_fastapi.auth.managers.base_auth_manager import ResourceMethod
@@ -148,21 +148,10 @@ def may_use_connection(user: BaseUser, conn_id: str) -> bool:
 
 
 def authorize_webhook(user: BaseUser, conn_id: str | None) -> None:
-    """A spec's webhook connection: readable by the user (403) and allowed by the admin (422)."""
-    from airflow_jobs_provider.hooks.webhook import check_webhook_connection_allowed
-
-    if not conn_id:
-        return
-    if not may_use_connection(user, conn_id):
+    """A spec's webhook connection must be readable by the user (403); which connections the
+    admin allows at all is a rule of the spec's validation (``DeploymentPolicy``)."""
+    if conn_id and not may_use_connection(user, conn_id):
         raise _forbidden(f"GET on connection {conn_id!r}, which notify.webhook_conn_id names")
-    try:
-        check_webhook_connection_allowed(conn_id)
-    except ValueError as exc:
-        raise ApiError(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            INVALID_SPEC,
-            errors=[f"notify.webhook_conn_id: {exc}"],
-        ) from None
 
 
 def authorized_dag_ids(

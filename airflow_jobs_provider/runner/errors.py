@@ -10,7 +10,7 @@ code  meaning
 0     every job succeeded
 2     usage: bad command line, plan, settings or credentials
 90    download failed
-91    checksum mismatch
+91    checksum mismatch, or no checksum to verify against
 92    archive refused (unsafe or damaged)
 93    no entrypoint (nothing runnable, or ambiguous)
 94    workspace not fetched (no or bad launch file)

@@ -1,8 +1,10 @@
 """The fetch step: download, verify, unpack and detect every asset, then write the launch file.
 
-Every asset's kind is checked before the first download, so an unrunnable plan fails at
-once. A download lands under a temporary name and gets its real name only once verified,
-so a file with a wrong checksum never sits where the job could run it.
+Every asset's kind and checksum are checked before the first download, so an unrunnable
+plan fails at once: an asset without any checksum is refused unless the plan allows
+unverified assets. The strongest checksum given is verified; one shorter than sha256 (sha1,
+md5) is used but logged as weak. A download lands under a temporary name and gets its real
+name only once verified, so a file with a wrong checksum never sits where the job could run it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from .detect import ZIP_EXTENSION, check_supported, extension, launcher_for, zip
 from .download import DEFAULT_RETRY, Connection, RetryPolicy, display_url, download
 from .errors import ChecksumError
 from .launch import LaunchEntry, write_launch
-from .plan import AssetToFetch, FetchPlan
+from .plan import DIGEST_LENGTHS, AssetToFetch, FetchPlan
 from .report import say, warn
 from .unpack import ArchiveLimits, unpack_zip
 from .workspace import Workspace
@@ -34,6 +36,7 @@ def fetch(
     """Prepare every asset; the launch file exists only once all of them are ready."""
     for asset in plan.assets:
         check_supported(asset.file_name)
+        _check_verifiable(asset, plan.allow_unverified)
     with contextlib.suppress(FileNotFoundError):
         workspace.launch_file.unlink()  # a failed fetch must not leave an older run to exec
     workspace.assets_dir.mkdir(parents=True, exist_ok=True)
@@ -48,6 +51,15 @@ def fetch(
         entries.append(_launch_entry(index, asset.file_name, path, workspace, limits))
     write_launch(workspace.launch_file, entries)
     return entries
+
+
+def _check_verifiable(asset: AssetToFetch, allow_unverified: bool) -> None:
+    if asset.expected_digest is None and not allow_unverified:
+        raise ChecksumError(
+            f"{asset.file_name} has no checksum in the plan (sha256, sha512, sha1 or md5), so it "
+            "cannot be verified and is refused; an admin may allow unverified assets with "
+            "[job_orchestrator] allow_unverified_assets = true"
+        )
 
 
 def _download_verified(asset: AssetToFetch, folder: Path, connection: Connection, retry: RetryPolicy) -> Path:
@@ -69,7 +81,15 @@ def _download_verified(asset: AssetToFetch, folder: Path, connection: Connection
         raise
     os.replace(partial, destination)
     if expected is None:
-        warn(f"{asset.file_name} has no checksum in the plan, so it is NOT verified (sha256 {actual})")
+        warn(
+            f"{asset.file_name} has no checksum in the plan, so it is NOT verified (allowed by the "
+            f"plan; sha256 {actual})"
+        )
+    elif DIGEST_LENGTHS[algorithm] < DIGEST_LENGTHS["sha256"]:
+        warn(
+            f"{asset.file_name}: verified with {algorithm}, a weak checksum: the plan gives no sha256 "
+            "or sha512"
+        )
     else:
         say(f"{asset.file_name}: {algorithm} verified")
     return destination

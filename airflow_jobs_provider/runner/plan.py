@@ -13,7 +13,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-_HEX_LENGTHS = {"sha256": 64, "sha1": 40}
+# Strongest first: the order checksums are preferred in (the worker's ``CHECKSUM_PREFERENCE``
+# too: this module cannot import it), with each one's length in hex digits.
+DIGEST_LENGTHS = {"sha256": 64, "sha512": 128, "sha1": 40, "md5": 32}
 _HEX = re.compile(r"[0-9a-fA-F]+")
 
 
@@ -29,11 +31,13 @@ class AssetToFetch:
     file_name: str
     sha256: str | None = None
     sha1: str | None = None
+    sha512: str | None = None
+    md5: str | None = None
 
     @property
     def expected_digest(self) -> tuple[str, str] | None:
         """The strongest checksum given, as (hashlib algorithm, lowercase hex)."""
-        for algorithm in ("sha256", "sha1"):
+        for algorithm in DIGEST_LENGTHS:
             value = getattr(self, algorithm)
             if value:
                 return algorithm, value.lower()
@@ -50,6 +54,8 @@ class FetchPlan:
     timeout_seconds: float = 60.0
     # The only origin the credentials are sent to; none means they are sent nowhere.
     credential_origin: str | None = None
+    # Run an asset that has no checksum at all (``[job_orchestrator] allow_unverified_assets``).
+    allow_unverified: bool = False
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -71,6 +77,8 @@ def _check_plan(plan: FetchPlan) -> None:
         raise PlanError("the fetch plan names no asset to run")
     if not isinstance(plan.verify_tls, bool):
         raise PlanError("verify_tls must be true or false")
+    if not isinstance(plan.allow_unverified, bool):
+        raise PlanError("allow_unverified must be true or false")
     if plan.ca_bundle is not None and not isinstance(plan.ca_bundle, str):
         raise PlanError("ca_bundle must be a path or null")
     _check_origin(plan.credential_origin)
@@ -85,7 +93,7 @@ def _check_plan(plan: FetchPlan) -> None:
         if asset.file_name in seen:
             raise PlanError(f"asset file name {asset.file_name!r} appears twice in the plan")
         seen.add(asset.file_name)
-        for algorithm, length in _HEX_LENGTHS.items():
+        for algorithm, length in DIGEST_LENGTHS.items():
             _check_digest(asset.file_name, algorithm, getattr(asset, algorithm), length)
 
 

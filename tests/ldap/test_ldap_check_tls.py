@@ -111,6 +111,7 @@ def test_without_tls_a_directory_that_requires_it_refuses_the_bind(
     assert (
         failure_line(output)
         == f"FAIL Airflow's bind as {slapd_tls.bind_dn} is refused: confidentialityRequired"
+        " (check JOB_ORCHESTRATOR_LDAP_BIND_DN and JOB_ORCHESTRATOR_LDAP_BIND_PASSWORD)"
     )
 
 

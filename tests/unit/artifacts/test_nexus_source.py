@@ -11,6 +11,8 @@ import pytest
 from airflow_jobs_provider.artifacts.nexus import NexusSource
 from airflow_jobs_provider.artifacts.reference import ArtifactRef
 from airflow_jobs_provider.hooks.nexus import NexusHook
+from airflow_jobs_provider.operators.artifact_run import fetch_plan
+from airflow_jobs_provider.runner.plan import AssetToFetch
 from tests.fakes.nexus import FakeNexus
 
 PASSWORD = "user-token-pass-code"
@@ -64,11 +66,34 @@ def test_resolve_latest_and_download(source: NexusSource, tmp_path: Path) -> Non
     assert (tmp_path / asset.file_name).read_bytes() == b"2.0.0-SNAPSHOT"
 
 
-def test_download_access_tells_the_runner_the_connection(source: NexusSource) -> None:
+def test_download_access_tells_the_runner_the_connection(source: NexusSource, nexus: FakeNexus) -> None:
     access = source.download_access()
     assert (access.verify_tls, access.ca_bundle, access.timeout_seconds) == (True, "/etc/ssl/corp.pem", 7.0)
     assert (access.username, access.password) == ("ci", PASSWORD)
+    assert access.credential_origin == nexus.base_url
     assert PASSWORD not in repr(access)
+
+
+@pytest.mark.parametrize(("option", "allowed"), [(None, False), ("False", False), ("true", True)])
+def test_fetch_plan_tells_the_runner_the_checksum_the_origin_and_the_unverified_option(
+    source: NexusSource, nexus: FakeNexus, monkeypatch: pytest.MonkeyPatch, option: str | None, allowed: bool
+) -> None:
+    if option is None:
+        monkeypatch.delenv("AIRFLOW__JOB_ORCHESTRATOR__ALLOW_UNVERIFIED_ASSETS", raising=False)
+    else:
+        monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__ALLOW_UNVERIFIED_ASSETS", option)
+    resolved = source.resolve(
+        ArtifactRef(repository="talend", group="org.example.jobs", name="customer-sync")
+    )
+
+    plan = fetch_plan(resolved, source)
+
+    (asset,) = resolved.assets
+    assert plan.assets == [
+        AssetToFetch(url=asset.download_url, file_name=asset.file_name, sha256=asset.sha256)
+    ]
+    assert plan.credential_origin == nexus.base_url
+    assert plan.allow_unverified is allowed
 
 
 def test_the_connection_is_read_only_when_needed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -150,6 +150,7 @@ def test_globs_are_case_sensitive() -> None:
 def test_download_access_defaults_to_no_login() -> None:
     access = InMemorySource({}).download_access()
     assert access == DownloadAccess() and access.username is None and access.verify_tls
+    assert access.credential_origin is None, "no login, so nowhere to send one"
 
 
 MAVEN_BUILD = [

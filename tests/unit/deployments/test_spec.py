@@ -9,8 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from airflow_jobs_provider.artifacts.reference import ArtifactRef
+from airflow_jobs_provider.deployments.messages import error_messages
+from airflow_jobs_provider.deployments.policy import DeploymentPolicy
 from airflow_jobs_provider.deployments.spec import DeploymentSpec, validate_spec
 from airflow_jobs_provider.operators.pod_options import JobResources, NfsMount, PvcMount, SmbMount
 from tests.unit.deployments.conftest import POLICY, RUNNER_IMAGE, VALID_SPEC
@@ -518,3 +521,29 @@ def test_json_schema_for_an_api() -> None:
     secret_file = schema["$defs"]["SecretConfigFile"]["properties"]["content"]
     assert {"format": "password", "type": "string", "writeOnly": True} in secret_file["anyOf"]
     assert schema["properties"]["mounts"]["items"]["discriminator"]["propertyName"] == "type"
+
+
+def test_a_webhook_names_only_a_connection_the_admin_allows(spec_data: dict[str, Any]) -> None:
+    policy = dataclasses.replace(POLICY, webhook_connections=("webhook_*", "chat"))
+    hooked = {**spec_data, "notify": {"webhook_conn_id": "webhook_team"}}
+    assert validate_spec(hooked, policy).notify.webhook_conn_id == "webhook_team"
+    assert (
+        validate_spec({**hooked, "notify": {"webhook_conn_id": "chat"}}, policy).notify.webhook_conn_id
+        == "chat"
+    )
+    with pytest.raises(ValidationError) as raised:
+        validate_spec({**hooked, "notify": {"webhook_conn_id": "aws_default"}}, policy)
+    assert error_messages(raised.value) == [
+        "notify.webhook_conn_id: connection 'aws_default' is not one the admin allows for webhooks "
+        "([job_orchestrator] webhook_connections: webhook_*, chat)"
+    ]
+    nothing_allowed = dataclasses.replace(POLICY, webhook_connections=())
+    with pytest.raises(ValueError, match=r"webhook_connections: none\)"):
+        validate_spec(hooked, nothing_allowed)
+    assert validate_spec(spec_data, nothing_allowed).notify.webhook_conn_id is None
+
+
+def test_the_configured_webhook_connections_are_the_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert DeploymentPolicy.from_config().webhook_connections == ("*",)
+    monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__WEBHOOK_CONNECTIONS", "webhook_*, chat")
+    assert DeploymentPolicy.from_config().webhook_connections == ("webhook_*", "chat")

@@ -19,6 +19,7 @@ from airflow_jobs_provider.deployments.secrets import InMemorySecretSink, secret
 from airflow_jobs_provider.deployments.spec import DeploymentSpec
 from airflow_jobs_provider.deployments.store import (
     ConflictError,
+    Deletion,
     InvalidSpec,
     NotFoundError,
     RejectedError,
@@ -321,6 +322,24 @@ def test_a_broken_file_spoils_only_its_own_entry(store: SpecStore, make_spec: Ma
     assert store.get("c-policy") == errors["c-policy"]
 
 
+def test_a_file_edited_to_name_a_webhook_the_admin_does_not_allow_is_invalid(
+    tmp_path: Path, make_spec: MakeSpec
+) -> None:
+    policy = dataclasses.replace(POLICY, webhook_connections=("webhook_*",))
+    store = SpecStore(tmp_path, secrets=InMemorySecretSink(), policy=policy)
+    store.create(make_spec(notify={"webhook_conn_id": "webhook_team"}), "alice")
+    path = tmp_path / f"{NAME}.yaml"
+    path.write_text(path.read_text().replace("webhook_team", "aws_default"))
+    [entry] = store.list()
+    assert entry == InvalidSpec(
+        name=NAME,
+        path=path,
+        error="spec.notify.webhook_conn_id: connection 'aws_default' is not one the admin allows for webhooks "
+        "([job_orchestrator] webhook_connections: webhook_*)",
+        revision=1,
+    )
+
+
 def test_an_invalid_spec_can_be_redeployed_or_deleted(
     store: SpecStore, sink: InMemorySecretSink, make_spec: MakeSpec
 ) -> None:
@@ -433,6 +452,44 @@ def test_a_delete_killed_after_it_happened_is_finished_by_the_next_writer(
     assert sorted(path.name for path in (tmp_path / ".history" / NAME).iterdir()) == ["1.yaml", "2.yaml"]
     assert store.create(make_spec(), "carol").revision == 3
     assert [h.action for h in store.history(NAME)] == ["create", "delete", "create"]
+
+
+def test_deletions_since_lists_recent_deletions_of_names_not_deployed_again(
+    store: SpecStore, make_spec: MakeSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_ago = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    monkeypatch.setattr(store_module, "_now", lambda: long_ago)
+    store.create(make_spec(name="old"), "alice")
+    store.delete("old", "bob")  # deleted long ago
+    monkeypatch.undo()
+    since = datetime.now(timezone.utc).replace(microsecond=0)
+    for name in ("gone", "back", "kept", "edited"):
+        store.create(make_spec(name=name), "alice")
+    store.update("edited", make_spec(name="edited", args=["x"]), "alice", expected_revision=1)
+    store.delete("gone", "bob")
+    store.delete("back", "bob")
+    store.create(make_spec(name="back"), "carol")  # deployed again
+    (store.folder / ".history" / "not a name").mkdir()
+
+    deletions = store.deletions_since(since)
+
+    assert [(d.name, d.revision, d.deleted_by) for d in deletions] == [("gone", 2, "bob")]
+    assert since <= deletions[0].deleted_at <= datetime.now(timezone.utc)
+    assert store.deletions_since(long_ago) == [
+        Deletion(name="gone", revision=2, deleted_by="bob", deleted_at=deletions[0].deleted_at),
+        Deletion(name="old", revision=2, deleted_by="bob", deleted_at=long_ago),
+    ]
+    assert SpecStore(store.folder / "nowhere").deletions_since(long_ago) == []
+
+
+def test_deletions_since_lists_a_delete_killed_before_its_end(tmp_path: Path, make_spec: MakeSpec) -> None:
+    store = SpecStore(tmp_path, secrets=_KilledWhileDeletingSecrets(), policy=POLICY)
+    store.create(_with_secret(make_spec), "alice")
+    with pytest.raises(_Killed):
+        store.delete(NAME, "bob")
+    assert [
+        (d.name, d.revision) for d in store.deletions_since(datetime(2020, 1, 1, tzinfo=timezone.utc))
+    ] == [(NAME, 2)]
 
 
 def test_a_history_read_during_a_delete_shows_the_deployment_deployed_or_deleted(

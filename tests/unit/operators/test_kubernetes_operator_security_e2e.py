@@ -122,6 +122,8 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
             "AIRFLOW_CONN_NEXUS_DEFAULT": json.dumps(connection),
             "AIRFLOW__JOB_ORCHESTRATOR__NEXUS_CREDENTIALS_SECRET": CREDENTIALS_SECRET,
             "AIRFLOW__JOB_ORCHESTRATOR__POD_CA_BUNDLE_CONFIGMAP": CA_CONFIGMAP,
+            # allowed for jobs by the admin: it must still not change the runner
+            "AIRFLOW__JOB_ORCHESTRATOR__ALLOWED_LOADER_ENV": "PYTHONPATH",
             "AIRFLOW__JOB_ORCHESTRATOR__POD_SECURITY_RELAXATIONS": json.dumps(
                 {"registry.example.org/root-runner:*": ["run_as_root", "default_capabilities"]}
             ),

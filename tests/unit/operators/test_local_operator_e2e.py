@@ -3,7 +3,8 @@
 One child Airflow process (``tests.dag_run_process``) runs a DAG with one task per case: the
 seeded examples (``examples/seed.py``: Python, shell, Talend-style zip) and artifacts built
 here (a Python job, a shell job, a jar compiled with ``javac``) from the local source, and
-Python jobs from FakeNexus with basic auth. The worker has no locale variables, like a bare
+Python jobs from FakeNexus with basic auth (one listed without any checksum, which a second,
+one-task run on a worker that allows unverified assets runs). The worker has no locale variables, like a bare
 service; the Nexus connection comes from a secrets-backend file, so no process's environment
 holds its password unless the operator put it there. Jobs report what they received as
 ``<MARKER> <json>`` lines of the task log.
@@ -93,6 +94,7 @@ with DAG("nexus_local_e2e", schedule=None, start_date=pendulum.datetime(2024, 1,
     )
     job("nexus_latest", nexus_jobs, "argv-job", job_args=hostile, job_env={"ENV_DUMP": params["env_dump"]})
     job("nexus_checksum", nexus_jobs, "corrupt-job", version="1.0.0")
+    job("nexus_no_checksum", nexus_jobs, "unchecked-job", version="1.0.0")
     job("nexus_environ_probe", nexus_jobs, "environ-probe", job_env={"ENVIRON_DUMP": params["environ_dump"]})
     isolated = job(
         "local_env_isolation", local_jobs, "argv-job",
@@ -103,6 +105,29 @@ with DAG("nexus_local_e2e", schedule=None, start_date=pendulum.datetime(2024, 1,
                         "MARKER_FILE": params["marker_file"]}
     job("local_too_big", local_jobs, "big-zip")
 """
+
+
+# The same task on a worker whose admin allows assets without a checksum.
+UNVERIFIED_DAG_FILE = """
+import json
+import os
+
+import pendulum
+from airflow.sdk import DAG
+
+from airflow_jobs_provider.operators.local import NexusLocalOperator
+
+source, repository, group = json.loads(os.environ["LOX_PARAMS"])["nexus_jobs"]
+artifact = {"source": source, "repository": repository, "group": group, "name": "unchecked-job", "version": "1.0.0"}
+with DAG("nexus_local_unverified", schedule=None, start_date=pendulum.datetime(2024, 1, 1), catchup=False) as dag:
+    NexusLocalOperator(task_id="nexus_no_checksum", artifact=artifact, retries=0)
+"""
+UNCHECKED_FILE = "unchecked-job-1.0.0.py"
+NO_CHECKSUM_REASON = (
+    f"{UNCHECKED_FILE} has no checksum in the plan (sha256, sha512, sha1 or md5), so it cannot be "
+    "verified and is refused; an admin may allow unverified assets with [job_orchestrator] "
+    "allow_unverified_assets = true (exit code 91)"
+)
 
 
 @dataclass
@@ -145,6 +170,34 @@ def _local_artifacts(root: Path, build: Path) -> None:
     _place(root, "big-zip", "1.0.0", "big-zip-1.0.0.zip", _big_zip())
 
 
+def _publish_unchecked_job(nexus: FakeNexus) -> None:
+    """A job whose listing gives no checksum at all, like a Nexus that never computed any."""
+    nexus.add_component(
+        NEXUS_REPOSITORY,
+        GROUP,
+        "unchecked-job",
+        "1.0.0",
+        {UNCHECKED_FILE: argv_job("unchecked")},
+        checksums=(),
+    )
+
+
+def _nexus_connection_env(root: Path, nexus: FakeNexus) -> dict[str, str]:
+    """The ``nexus_default`` connection in a secrets-backend file, so no environment holds it."""
+    connection = {
+        "conn_type": "nexus",
+        "host": nexus.base_url,
+        "login": NEXUS_USER,
+        "password": NEXUS_PASSWORD,
+    }
+    connections_file = root / "connections.json"
+    connections_file.write_text(json.dumps({"nexus_default": connection}), encoding="utf-8")
+    return {
+        "AIRFLOW__SECRETS__BACKEND": "airflow.secrets.local_filesystem.LocalFilesystemBackend",
+        "AIRFLOW__SECRETS__BACKEND_KWARGS": json.dumps({"connections_file_path": str(connections_file)}),
+    }
+
+
 def _big_zip() -> bytes:
     """A zip that unpacks to more than MAX_UNPACKED_BYTES (a ratio far below the zip-bomb one)."""
     buffer = io.BytesIO()
@@ -165,15 +218,8 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     nexus.add_component(
         NEXUS_REPOSITORY, GROUP, "environ-probe", "1.0.0", {"environ-probe.py": ENVIRON_PROBE_PY.encode()}
     )
+    _publish_unchecked_job(nexus)
     try:
-        connection = {
-            "conn_type": "nexus",
-            "host": nexus.base_url,
-            "login": NEXUS_USER,
-            "password": NEXUS_PASSWORD,
-        }
-        connections_file = root / "connections.json"
-        connections_file.write_text(json.dumps({"nexus_default": connection}), encoding="utf-8")
         params = {
             "hostile_args": HOSTILE_ARGS,
             "examples": ["local", EXAMPLES_REPOSITORY, EXAMPLES_GROUP],
@@ -187,8 +233,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
             "timeout_seconds": TIMEOUT_SECONDS,
         }
         env = {
-            "AIRFLOW__SECRETS__BACKEND": "airflow.secrets.local_filesystem.LocalFilesystemBackend",
-            "AIRFLOW__SECRETS__BACKEND_KWARGS": json.dumps({"connections_file_path": str(connections_file)}),
+            **_nexus_connection_env(root, nexus),
             "AIRFLOW__JOB_ORCHESTRATOR__LOCAL_ARTIFACTS_ROOT": str(artifacts),
             "AIRFLOW__JOB_ORCHESTRATOR__MAX_UNPACKED_BYTES": str(MAX_UNPACKED_BYTES),
             "TMPDIR": str(temp_dir),  # where the operator makes its workspaces
@@ -204,6 +249,24 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
             root / "environ-dump.json",
             root / "sitecustomize-ran",
         )
+    finally:
+        nexus.stop()
+
+
+@pytest.fixture(scope="module")
+def unverified_allowed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DagRun, FakeNexus]]:
+    """The job without a checksum, run by a worker with ``allow_unverified_assets = True``."""
+    root = tmp_path_factory.mktemp("nexus-local-unverified")
+    nexus = FakeNexus(users={NEXUS_USER: NEXUS_PASSWORD}, anonymous=False).start()
+    try:
+        nexus.add_repository(NEXUS_REPOSITORY)
+        _publish_unchecked_job(nexus)
+        env = {
+            **_nexus_connection_env(root, nexus),
+            "AIRFLOW__JOB_ORCHESTRATOR__ALLOW_UNVERIFIED_ASSETS": "True",
+            "LOX_PARAMS": json.dumps({"nexus_jobs": ["nexus", NEXUS_REPOSITORY, GROUP]}),
+        }
+        yield run_dag_process(UNVERIFIED_DAG_FILE, root=root, env=env), nexus
     finally:
         nexus.stop()
 
@@ -306,6 +369,26 @@ def test_checksum_mismatch_says_so(outcome):
     assert "tampered with" not in log, "the corrupt file never ran"
 
 
+def test_asset_without_checksum_fails_the_task_with_the_reason(outcome):
+    log, reason = _failed(outcome, "nexus_no_checksum")
+    assert reason == NO_CHECKSUM_REASON
+    assert f"failed: {reason}" in log
+    assert "argv-job unchecked says hello" not in log, "the unverified file never ran"
+    assert not [r for r in outcome.nexus.requests if r.path.endswith(f"/{UNCHECKED_FILE}")], "nor was fetched"
+
+
+def test_asset_without_checksum_runs_when_the_admin_allows_unverified_assets(unverified_allowed):
+    run, nexus = unverified_allowed
+    log = run.succeeded("nexus_no_checksum")
+    warning = (
+        f"WARNING: {UNCHECKED_FILE} has no checksum in the plan, so it is NOT verified (allowed by the plan;"
+    )
+    assert f"[job-runner] {warning} sha256 " in log
+    assert "argv-job unchecked says hello" in log
+    downloads = [r for r in nexus.requests if r.path.endswith(f"/{UNCHECKED_FILE}")]
+    assert [(r.user, r.status) for r in downloads] == [(NEXUS_USER, 200)]
+
+
 def _gone(pid: int) -> bool:
     try:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
@@ -332,7 +415,7 @@ def test_workspaces_are_removed_after_every_run(outcome):
         cwd = Path(one_report(outcome.run.succeeded(task_id), "CWD"))
         assert cwd.is_relative_to(outcome.temp_dir), cwd
         assert not cwd.exists(), cwd
-    assert len(outcome.run.states) == 13
+    assert len(outcome.run.states) == 14
     assert not list(outcome.temp_dir.glob("job-orchestrator-*")), "no run, failed or timed out, leaves one"
 
 

@@ -133,6 +133,14 @@ def test_default_pods_meet_restricted() -> None:
         assert (result.profile, result.reasons) == ("restricted", ())
 
 
+def test_a_job_pod_gets_no_kubernetes_api_token() -> None:
+    """A job has no business with the cluster's API, whatever account the namespace gives it."""
+    assert build_pod(CASES["minimal"])["spec"]["automountServiceAccountToken"] is False
+    assert build_pod({**CASES["minimal"], "automount_service_account_token": True})["spec"][
+        "automountServiceAccountToken"
+    ]
+
+
 def test_default_pod_runs_as_the_configured_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__RUN_AS_USER", "5000")
     monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__FS_GROUP", "")
@@ -209,10 +217,16 @@ def test_capability_and_escalation_relaxations(monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{not json", "pod_security_relaxations is not valid JSON"),
-        ('["run_as_root"]', "pod_security_relaxations must be a JSON object"),
-        ('{"x/*": "run_as_root"}', "'x/\\*' must map to a list of relaxations from run_as_root, "),
-        ('{"x/*": ["privileged"]}', "not \\['privileged'\\]"),
+        ("{not json", "pod_security_relaxations is not valid: Invalid JSON: key must be a string"),
+        ('["run_as_root"]', "pod_security_relaxations is not valid: Input should be an object"),
+        (
+            '{"x/*": "run_as_root"}',
+            "pod_security_relaxations is not valid: x/\\*: Input should be a valid array",
+        ),
+        (
+            '{"x/*": ["privileged"]}',
+            "x/\\*\\[0\\]: Input should be 'run_as_root', 'allow_privilege_escalation' or 'default_capabilities'",
+        ),
     ],
 )
 def test_a_bad_relaxations_option_is_refused_by_name(text: str, message: str) -> None:
@@ -223,7 +237,9 @@ def test_a_bad_relaxations_option_is_refused_by_name(text: str, message: str) ->
 # -- the init container: our environment, isolated Python ------------------------------------------
 
 
-def test_the_init_container_gets_none_of_the_job_environment() -> None:
+def test_the_init_container_gets_none_of_the_job_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an admin allowed them for the job: they still must not reach the runner that fetches
+    monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__ALLOWED_LOADER_ENV", "PYTHONPATH, PYTHONSTARTUP")
     hostile = {"PYTHONPATH": "/tmp/evil", "PYTHONSTARTUP": "/tmp/evil.py", "REGION": "north"}
     pod = build_pod({"job_env": hostile, "use_proxy": True})
     (init,) = pod["spec"]["initContainers"]

@@ -218,3 +218,42 @@ def test_a_raw_talend_zip_deploys_with_latest_release(api: Callable[..., Api], n
     created = api()("POST", "/deployments", json=spec)
     assert created.status_code == 201, created.text
     assert created.json()["spec"]["artifact"]["version"] == "latest-release"
+
+
+@pytest.mark.parametrize(
+    ("checksums", "allowed", "verdict", "says"),
+    [
+        (("sha512",), False, "ok", "job-md5/2.0.0/job-md5-2.0.0.jar"),
+        (("md5",), False, "ok", "job-md5-2.0.0.jar (only md5, a weak checksum)"),
+        ((), False, "failed", "no checksum for org/example/jobs/job-md5/2.0.0/job-md5-2.0.0.jar"),
+        ((), True, "ok", "not verified (allowed): org/example/jobs/job-md5/2.0.0/job-md5-2.0.0.jar"),
+    ],
+)
+def test_preflight_follows_the_checksum_policy(
+    api: Callable[..., Api],
+    nexus: FakeNexus,
+    monkeypatch: pytest.MonkeyPatch,
+    checksums: tuple[str, ...],
+    allowed: bool,
+    verdict: str,
+    says: str,
+) -> None:
+    from tests.unit.plugin.conftest import local_spec
+
+    nexus.add_component(
+        "releases", GROUP, "job-md5", "2.0.0", {"job-md5-2.0.0.jar": b"x"}, checksums=checksums
+    )
+    monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__ALLOW_UNVERIFIED_ASSETS", str(allowed))
+    artifact = {
+        "source": "nexus",
+        "repository": "releases",
+        "group": GROUP,
+        "name": "job-md5",
+        "version": "2.0.0",
+    }
+    checks = {
+        c["name"]: (c["verdict"], c["message"])
+        for c in api()("POST", "/preflight", json=local_spec("md5", artifact=artifact)).json()["checks"]
+    }
+    assert checks["artifact"][0] == verdict and says in checks["artifact"][1], checks["artifact"]
+    assert ("weak checksum" in checks["artifact"][1]) == (checksums == ("md5",))

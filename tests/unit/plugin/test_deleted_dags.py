@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from airflow_jobs_provider.deployments import store as store_module
 from airflow_jobs_provider.deployments.spec import validate_spec
 from airflow_jobs_provider.deployments.store import SpecStore
 from airflow_jobs_provider.plugin.deleted_dags import DeletedDags
@@ -61,5 +65,38 @@ def test_the_watch_ends_after_its_window() -> None:
     keeper.start()
     try:
         wait_until(lambda: not keeper.kept(), timeout=20, description="the window to pass")
+    finally:
+        keeper.stop()
+
+
+def test_a_deletion_recorded_before_the_app_starts_is_watched_after_start(
+    host_app: FastAPI, workspace: Path
+) -> None:
+    """An API server restarted within the window resumes the watch from the specs folder's history."""
+    keeper: DeletedDags = host_app.state.deleted_dags
+    store = SpecStore()
+    for name in ("earlier", "again"):
+        store.create(validate_spec(local_spec(name)), "alice")
+        store.delete(name, "alice")
+    store.create(validate_spec(local_spec("again")), "alice")
+    try:
+        with TestClient(host_app, base_url="http://airflow.test"):
+            assert keeper.kept() == {"job_earlier"}
+    finally:
+        for dag_id in keeper.kept():
+            keeper.created(dag_id)
+
+
+def test_a_deletion_older_than_the_window_is_not_watched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SpecStore(tmp_path)
+    monkeypatch.setattr(store_module, "_now", lambda: datetime.now(timezone.utc) - timedelta(seconds=61))
+    store.create(validate_spec(local_spec("long-gone")), "alice")
+    store.delete("long-gone", "alice")
+    keeper = DeletedDags(window=60.0, poll=0.05, store=store)
+    keeper.start()
+    try:
+        assert keeper.kept() == set()
     finally:
         keeper.stop()

@@ -309,7 +309,7 @@ def test_exported_code_and_pod_preview(api: Callable[..., Api], monkeypatch: pyt
     monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__POD_SECURITY_RELAXATIONS", "{not json")
     broken = api("viewer")("GET", "/deployments/exported/pod")
     assert broken.status_code == 503, broken.text
-    assert "pod_security_relaxations is not valid JSON" in broken.json()["detail"]
+    assert "pod_security_relaxations is not valid: Invalid JSON" in broken.json()["detail"]
     monkeypatch.delenv("AIRFLOW__JOB_ORCHESTRATOR__POD_SECURITY_RELAXATIONS")
 
     api()("POST", "/deployments", json=local_spec("local-one"))

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from airflow_jobs_provider.deployments.catalogs import runner_catalog
-from airflow_jobs_provider.deployments.nexus_images import refresh_nexus_images
+from airflow_jobs_provider.deployments.nexus_images import (
+    cache_file,
+    cached_nexus_images,
+    refresh_nexus_images,
+)
 from airflow_jobs_provider.deployments.policy import DeploymentPolicy
 from tests.fakes.nexus import FakeNexus
 from tests.unit.plugin.conftest import Api, local_spec
@@ -101,3 +106,17 @@ def test_a_failing_nexus_keeps_the_last_list(
     assert images.status_code == 200
     assert f"{REGISTRY}/data/r-runner:4.4" in {image.image for image in runner_catalog()}
     assert "Could not list the runner images of Nexus repository 'docker-runners'" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "kept", ["{broken", '{"repository": "docker-runners", "read_at": "never", "images": []}', "[]"]
+)
+def test_a_broken_kept_list_counts_as_none_and_is_listed_again(
+    nexus: FakeNexus, workspace: Path, caplog: pytest.LogCaptureFixture, kept: str
+) -> None:
+    cache_file().parent.mkdir(parents=True, exist_ok=True)
+    cache_file().write_text(kept)
+    assert cached_nexus_images() == ()
+    assert "Ignoring the kept list of Nexus runner images" in caplog.text
+    refresh_nexus_images()
+    assert f"{REGISTRY}/data/r-runner:4.4" in {image.image for image in cached_nexus_images()}

@@ -173,5 +173,5 @@ def test_the_pod_security_profile_is_reported_with_the_reasons(
     verdict, message = verdicts(api()("POST", "/preflight", json=kubernetes_spec()).json())["pod_security"]
     assert verdict == "failed"
     assert message.startswith(
-        "the pod cannot be built: [job_orchestrator] pod_security_relaxations is not valid JSON"
+        "the pod cannot be built: [job_orchestrator] pod_security_relaxations is not valid: Invalid JSON"
     )

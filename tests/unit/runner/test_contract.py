@@ -50,16 +50,47 @@ def test_module_parses_as_python_3_8_and_defers_annotations(module: Path) -> Non
 
 def test_plan_round_trips_through_json() -> None:
     plan = FetchPlan(
-        [AssetToFetch("https://nexus/x.zip", "x.zip", sha256="A" * 64), AssetToFetch("file:///y.py", "y.py")],
+        [
+            AssetToFetch("https://nexus/x.zip", "x.zip", sha256="A" * 64),
+            AssetToFetch("https://nexus/z.sh", "z.sh", sha512="B" * 128, md5="c" * 32),
+            AssetToFetch("file:///y.py", "y.py"),
+        ],
         verify_tls=False,
         ca_bundle="/etc/ca.pem",
         timeout_seconds=5,
         credential_origin="https://nexus:8443",
+        allow_unverified=True,
     )
 
     assert FetchPlan.from_json(plan.to_json()) == plan
     assert plan.assets[0].expected_digest == ("sha256", "a" * 64)
-    assert plan.assets[1].expected_digest is None
+    assert plan.assets[1].expected_digest == ("sha512", "b" * 128)
+    assert plan.assets[2].expected_digest is None
+
+
+def test_plan_written_before_sha512_md5_and_allow_unverified_still_loads() -> None:
+    old = {"assets": [{"url": "https://nexus/x.py", "file_name": "x.py", "sha256": None, "sha1": "d" * 40}]}
+
+    plan = FetchPlan.from_json(json.dumps(old))
+
+    assert plan.allow_unverified is False
+    assert plan.assets[0].expected_digest == ("sha1", "d" * 40)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"sha256": "1" * 64, "sha512": "2" * 128, "sha1": "3" * 40, "md5": "4" * 32}, ("sha256", "1" * 64)),
+        ({"sha512": "2" * 128, "sha1": "3" * 40, "md5": "4" * 32}, ("sha512", "2" * 128)),
+        ({"sha1": "3" * 40, "md5": "4" * 32}, ("sha1", "3" * 40)),
+        ({"md5": "4" * 32}, ("md5", "4" * 32)),
+        ({"sha256": "", "md5": "4" * 32}, ("md5", "4" * 32)),
+    ],
+)
+def test_the_strongest_checksum_given_is_the_expected_one(
+    given: dict[str, str], expected: tuple[str, str]
+) -> None:
+    assert AssetToFetch("https://nexus/x.py", "x.py", **given).expected_digest == expected
 
 
 @pytest.mark.parametrize(
@@ -70,6 +101,10 @@ def test_plan_round_trips_through_json() -> None:
         ({"assets": [{"url": "u", "file_name": "x.py"}, {"url": "v", "file_name": "x.py"}]}, "appears twice"),
         ({"assets": [{"url": "u", "file_name": "x.py", "sha256": "abc"}]}, "must be 64 hex digits"),
         ({"assets": [{"url": "u", "file_name": "x.py", "sha1": "g" * 40}]}, "must be 40 hex digits"),
+        ({"assets": [{"url": "u", "file_name": "x.py", "sha512": "a" * 64}]}, "sha512 .* must be 128 hex"),
+        ({"assets": [{"url": "u", "file_name": "x.py", "md5": "a" * 40}]}, "md5 .* must be 32 hex digits"),
+        ({"assets": [{"url": "u", "file_name": "x.py", "md5": 5}]}, "md5 .* must be 32 hex digits"),
+        ({"assets": [{"url": "u", "file_name": "x.py"}], "allow_unverified": "yes"}, "allow_unverified"),
         ({"assets": [{"url": "u", "file_name": "x.py"}], "timeout_seconds": 0}, "positive number"),
         ({"assets": [{"url": "u", "file_name": "x.py", "password": "p"}]}, "not valid"),
         ({"assets": [{"url": "u", "file_name": "x.py"}], "credential_origin": "nexus"}, "credential_origin"),
@@ -137,7 +172,7 @@ def test_failed_fetch_leaves_no_older_launch_file_to_exec(tmp_path: Path) -> Non
     workspace = str(tmp_path / "ws")
     good = asset_for(write(tmp_path / "echo.py", ECHO_PY))
     assert run_runner("fetch", "--workspace", workspace, "--plan", plan_json([good])).returncode == 0
-    missing = AssetToFetch(url=(tmp_path / "gone.py").as_uri(), file_name="gone.py")
+    missing = AssetToFetch(url=(tmp_path / "gone.py").as_uri(), file_name="gone.py", sha256="0" * 64)
 
     failed = run_runner("fetch", "--workspace", workspace, "--plan", plan_json([missing]))
     result = run_runner("exec", "--workspace", workspace)

@@ -51,9 +51,18 @@ def _search_url(base_url: str) -> str:
     return f"{base_url}/service/rest/v1/search/assets/download?repository=jobs&name=echo&version=1.0"
 
 
-def _run(tmp_path: Path, asset: AssetToFetch, *extra: str, origin: str | None = None, **env: str) -> Any:
+def _run(
+    tmp_path: Path,
+    asset: AssetToFetch,
+    *extra: str,
+    origin: str | None = None,
+    allow_unverified: bool = False,
+    **env: str,
+) -> Any:
     """Run the plan of ``asset``, whose credentials may go to ``origin`` (default: the fake Nexus)."""
-    plan = plan_json([asset], credential_origin=origin or _origin_of(asset.url))
+    plan = plan_json(
+        [asset], credential_origin=origin or _origin_of(asset.url), allow_unverified=allow_unverified
+    )
     return run_runner("run", "--workspace", str(tmp_path / "ws"), "--plan", plan, *extra, "--", "ok", env=env)
 
 
@@ -286,7 +295,9 @@ def test_server_error_is_retried_then_succeeds(tmp_path: Path, nexus: FakeNexus)
 
 
 def test_not_found_is_not_retried(tmp_path: Path, nexus: FakeNexus) -> None:
-    asset = AssetToFetch(url=f"{nexus.base_url}/repository/jobs/etl/gone.py", file_name="gone.py")
+    asset = AssetToFetch(
+        url=f"{nexus.base_url}/repository/jobs/etl/gone.py", file_name="gone.py", sha256="0" * 64
+    )
 
     result = _run(tmp_path, asset, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
 
@@ -361,32 +372,84 @@ def test_checksum_mismatch_is_refused_and_the_file_removed(tmp_path: Path, nexus
     assert list((tmp_path / "ws" / "assets").iterdir()) == []
 
 
-def test_sha1_alone_is_verified(tmp_path: Path, nexus: FakeNexus) -> None:
-    listed = nexus.add_component("jobs", "/etl", "echo", "1.0", {"echo.py": JOB}, checksums=["sha1"])[0]
-    assert "sha256" not in listed["checksum"]
-    good = AssetToFetch(url=listed["downloadUrl"], file_name="echo.py", sha1=listed["checksum"]["sha1"])
-    bad = AssetToFetch(
-        url=listed["downloadUrl"], file_name="echo.py", sha1=hashlib.sha1(b"other").hexdigest()
-    )
+@pytest.mark.parametrize(
+    ("algorithm", "logged"),
+    [
+        ("sha512", "[job-runner] echo.py: sha512 verified"),
+        (
+            "sha1",
+            "[job-runner] WARNING: echo.py: verified with sha1, a weak checksum: the plan gives no sha256 or sha512",
+        ),
+        (
+            "md5",
+            "[job-runner] WARNING: echo.py: verified with md5, a weak checksum: the plan gives no sha256 or sha512",
+        ),
+    ],
+)
+def test_each_other_checksum_alone_is_verified_a_weak_one_logged_and_a_mismatch_refused(
+    tmp_path: Path, nexus: FakeNexus, algorithm: str, logged: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = nexus.add_component("jobs", "/etl", "echo", "1.0", {"echo.py": JOB}, checksums=[algorithm])[0]
+    assert list(listed["checksum"]) == [algorithm]
+    listed_digest = listed["checksum"][algorithm]
+    good = AssetToFetch(url=listed["downloadUrl"], file_name="echo.py", **{algorithm: listed_digest})
+    wrong = hashlib.new(algorithm, b"other").hexdigest()
+    bad = AssetToFetch(url=listed["downloadUrl"], file_name="echo.py", **{algorithm: wrong})
 
     workspace = _fetch(tmp_path / "good", good)
-    with pytest.raises(
-        errors.ChecksumError, match=r"expected sha1 [0-9a-f]{40}, got " + listed["checksum"]["sha1"]
-    ):
+    log = capsys.readouterr().err.splitlines()
+    with pytest.raises(errors.ChecksumError) as refused:
         _fetch(tmp_path / "bad", bad)
 
     assert (workspace.assets_dir / "echo.py").read_bytes() == JOB
+    assert logged in log
+    assert refused.value.reason == (
+        f"checksum mismatch for echo.py: expected {algorithm} {wrong}, got {listed_digest}; "
+        "the file was removed"
+    )
+    assert refused.value.exit_code == errors.CHECKSUM_MISMATCH
     assert not (tmp_path / "bad" / "ws" / "assets" / "echo.py").exists()
 
 
-def test_missing_checksum_is_a_warning_not_a_failure(tmp_path: Path, nexus: FakeNexus) -> None:
-    listed = _asset(nexus)
-    asset = AssetToFetch(url=listed.url, file_name="echo.py")
+def test_asset_without_checksum_is_refused_before_any_download(tmp_path: Path, nexus: FakeNexus) -> None:
+    unchecked = AssetToFetch(url=_asset(nexus).url, file_name="echo.py")
+    log = tmp_path / "termination-log"
+    nexus.clear_requests()
 
-    result = _run(tmp_path, asset, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD)
+    result = _run(
+        tmp_path,
+        unchecked,
+        JOB_RUNNER_USERNAME=USER,
+        JOB_RUNNER_PASSWORD=PASSWORD,
+        JOB_RUNNER_TERMINATION_LOG=str(log),
+    )
+
+    reason = (
+        "echo.py has no checksum in the plan (sha256, sha512, sha1 or md5), so it cannot be verified "
+        "and is refused; an admin may allow unverified assets with [job_orchestrator] "
+        "allow_unverified_assets = true"
+    )
+    assert result.returncode == errors.CHECKSUM_MISMATCH
+    assert f"[job-runner] failed: {reason}" in result.stderr
+    assert log.read_text() == reason + "\n"
+    assert result.stdout == ""
+    assert nexus.requests == []
+    assert not (tmp_path / "ws" / "assets" / "echo.py").exists()
+
+
+def test_asset_without_checksum_runs_unverified_when_the_plan_allows_it(
+    tmp_path: Path, nexus: FakeNexus
+) -> None:
+    unchecked = AssetToFetch(url=_asset(nexus).url, file_name="echo.py")
+
+    result = _run(
+        tmp_path, unchecked, allow_unverified=True, JOB_RUNNER_USERNAME=USER, JOB_RUNNER_PASSWORD=PASSWORD
+    )
 
     assert result.returncode == 0, result.stderr
     sha256 = hashlib.sha256(JOB).hexdigest()
-    assert f"WARNING: echo.py has no checksum in the plan, so it is NOT verified (sha256 {sha256})" in (
-        result.stderr
-    )
+    assert (
+        f"WARNING: echo.py has no checksum in the plan, so it is NOT verified (allowed by the plan; "
+        f"sha256 {sha256})"
+    ) in result.stderr
+    assert job_outputs(result)[0]["argv"] == ["ok"]

@@ -117,7 +117,7 @@ def test_stop_during_fetch_exits_143_and_keeps_no_partial_file(
     nexus_server.add_repository("jobs", format="raw")
     listed = nexus_server.add_component("jobs", None, "job", "1", {"job.py": b"print('hi')\n"})[0]
     nexus_server.hang_next(1, seconds=60)
-    plan = plan_json([AssetToFetch(url=listed["downloadUrl"], file_name="job.py")])
+    plan = plan_json([AssetToFetch(listed["downloadUrl"], "job.py", sha256=listed["checksum"]["sha256"])])
     log = tmp_path / "termination-log"
     runner = subprocess.Popen(
         runner_command("fetch", "--workspace", str(tmp_path / "ws"), "--plan", plan),

@@ -8,6 +8,7 @@ command -v javac >/dev/null 2>&1 || system_packages+=(default-jdk-headless)
 command -v curl >/dev/null 2>&1 || system_packages+=(curl)  # the user guide's example runs as a test
 command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || system_packages+=(slapd)  # the LDAP login tests
 command -v chromium >/dev/null 2>&1 || system_packages+=(chromium)  # browser tests (Playwright drives it)
+command -v npm >/dev/null 2>&1 || system_packages+=(nodejs npm)  # the front end's checks and build
 scripts/bootstrap.sh "${system_packages[@]}"
 
 export PATH="$PWD/.venv/bin:$PATH"
@@ -16,5 +17,22 @@ ruff check .
 ruff format --check .
 echo "==> mypy"
 mypy
+echo "==> front end (plugins/ui): lint, types, unit tests, then the committed build must be current"
+(
+    cd plugins/ui
+    npm ci --no-audit --no-fund
+    npm run lint
+    npm run typecheck
+    npm test
+    npm run codegen
+    npm run build
+)
+stale=$(git status --porcelain -- plugins/ui/src/api airflow_jobs_provider/plugin/static)
+if [ -n "$stale" ]; then
+    echo "The committed front-end build or typed client differs from a fresh build:" >&2
+    echo "$stale" >&2
+    echo "Run 'npm run codegen && npm run build' in plugins/ui and commit the result." >&2
+    exit 1
+fi
 echo "==> pytest"
 pytest -q -ra "$@"

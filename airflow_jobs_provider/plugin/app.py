@@ -14,9 +14,10 @@ from fastapi import Depends, FastAPI
 
 from airflow_jobs_provider import __version__
 from airflow_jobs_provider.deployments.store import SpecStore, StoredDeployment
+from airflow_jobs_provider.plugin import ui_assets
 from airflow_jobs_provider.plugin.errors import install_error_handlers
 from airflow_jobs_provider.plugin.one_off import OneOffTrigger
-from airflow_jobs_provider.plugin.routes import actions, browse, deployments
+from airflow_jobs_provider.plugin.routes import actions, browse, deploy_form, deployments
 from airflow_jobs_provider.plugin.security import check_csrf
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,14 @@ def create_app(one_off: OneOffTrigger | None = None) -> FastAPI:
             "a change authenticated by the session cookie must send `X-Job-Orchestrator: 1`."
         ),
         lifespan=lifespan,
+        docs_url=None,  # ui_assets serves the docs page, with Swagger UI from this package
         dependencies=[Depends(check_csrf)],
     )
     app.state.one_off = trigger
     install_error_handlers(app)
-    for module in (browse, deployments, actions):
+    for module in (browse, deployments, actions, deploy_form):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(ui_assets.router)
     return app
 
 

@@ -32,7 +32,6 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
 /** What a user should read about a failure; names the source when it is Nexus's fault. */
 export function describeProblem(error: unknown): string {
   if (error instanceof ApiProblem) {
-    if (error.status === 502) return `Nexus did not answer as expected: ${error.message}`;
     if (error.status === 503) return `Not available: ${error.message}`;
     if (error.status === 403) return `Not allowed: ${error.message}`;
     return error.message;

@@ -1,4 +1,4 @@
-import { newDraft, repeatedEnvNames, toSpec } from "./draft";
+import { defaultExecutor, newDraft, repeatedEnvNames, toSpec } from "./draft";
 
 const artifact = {
   source: "local" as const,
@@ -76,5 +76,12 @@ describe("the spec a draft sends", () => {
         { name: "A", value: "2" },
       ]),
     ).toEqual(["A"]);
+  });
+});
+
+describe("the executor a new draft starts with", () => {
+  it("is a pod where the admin allows it, else the local one", () => {
+    expect(defaultExecutor(["kubernetes", "local"])).toBe("kubernetes");
+    expect(defaultExecutor(["local"])).toBe("local");
   });
 });

@@ -62,6 +62,12 @@ export interface Draft {
   tags: string[];
 }
 
+/** A pod where the admin allows it (production), else what is allowed (the embedded default). */
+export function defaultExecutor(allowed: readonly string[]): Executor {
+  if (allowed.includes("kubernetes")) return "kubernetes";
+  return allowed.includes("local") ? "local" : "kubernetes";
+}
+
 export function newDraft(artifact: ArtifactChoice, executor: Executor, owner: string): Draft {
   return {
     name: "",

@@ -35,6 +35,26 @@ const SOURCE_LABELS: Record<string, string> = { nexus: "Nexus", local: "Local fo
 
 type Component = Schemas["ComponentOut"];
 
+/**
+ * One card per component: a search pages by versions, so a component's versions may come on
+ * two pages. Such a component is marked `split`: its card asks the server for its whole,
+ * ordered list of versions.
+ */
+export function mergeComponents(components: readonly Component[]): (Component & { split: boolean })[] {
+  const merged = new Map<string, Component & { split: boolean }>();
+  for (const component of components) {
+    const key = `${component.group}:${component.name}`;
+    const seen = merged.get(key);
+    if (seen) {
+      const versions = [...seen.versions, ...component.versions.filter((v) => !seen.versions.includes(v))];
+      merged.set(key, { ...seen, versions, split: true });
+    } else {
+      merged.set(key, { ...component, split: false });
+    }
+  }
+  return [...merged.values()];
+}
+
 export function ArtifactsPage() {
   const [params, setParams] = useSearchParams();
   const source = params.get("source") ?? "";
@@ -214,7 +234,7 @@ function SearchResults(props: { source: string; repository: string; query: strin
       <Spinner aria-label="Loading components" />
     );
   }
-  const components = results.data.pages.flatMap((page) => page.components);
+  const components = mergeComponents(results.data.pages.flatMap((page) => page.components));
   if (components.length === 0) {
     return <Text>{query ? `Nothing in ${repository} matches “${query}”.` : `${repository} is empty.`}</Text>;
   }
@@ -228,6 +248,7 @@ function SearchResults(props: { source: string; repository: string; query: strin
         <ComponentCard
           key={`${component.group}:${component.name}`}
           component={component}
+          split={component.split}
           source={source}
           repository={repository}
           mayDeploy={props.mayDeploy}
@@ -250,11 +271,26 @@ function SearchResults(props: { source: string; repository: string; query: strin
 
 function ComponentCard(props: {
   component: Component;
+  split: boolean;
   source: string;
   repository: string;
   mayDeploy: boolean;
 }) {
-  const { component, source, repository } = props;
+  const { source, repository } = props;
+  const allVersions = useQuery({
+    queryKey: ["versions", source, repository, props.component.group, props.component.name],
+    enabled: props.split,
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/v1/sources/{source}/repositories/{repository}/versions", {
+          params: {
+            path: { source, repository },
+            query: { group: props.component.group, name: props.component.name },
+          },
+        }),
+      ),
+  });
+  const component = allVersions.data ? { ...props.component, versions: allVersions.data } : props.component;
   const headingId = useId();
   const pagePath = usePagePath();
   const [openVersion, setOpenVersion] = useState<string | null>(null);

@@ -1,0 +1,29 @@
+import { Field } from "@chakra-ui/react";
+import type { ReactNode } from "react";
+
+/**
+ * A labelled control with its help and its problems: the server's (a 422 at this field) and
+ * the ones found as the user types. Chakra's Field ties label, help and errors to the control.
+ */
+export function FormField(props: {
+  label: string;
+  problems?: readonly string[];
+  helper?: ReactNode;
+  required?: boolean;
+  children: ReactNode;
+}) {
+  const problems = props.problems ?? [];
+  return (
+    <Field.Root invalid={problems.length > 0} required={props.required}>
+      <Field.Label>
+        {props.label}
+        {props.required ? <Field.RequiredIndicator /> : null}
+      </Field.Label>
+      {props.children}
+      {props.helper ? <Field.HelperText>{props.helper}</Field.HelperText> : null}
+      {problems.map((problem) => (
+        <Field.ErrorText key={problem}>{problem}</Field.ErrorText>
+      ))}
+    </Field.Root>
+  );
+}

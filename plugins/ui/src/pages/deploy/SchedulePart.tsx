@@ -1,0 +1,116 @@
+/** When it runs: one-off, a preset or cron, in a time zone; the server says it in words. */
+import { HStack, Input, List, NativeSelect, Spinner, Stack, Text } from "@chakra-ui/react";
+import { useQuery } from "@tanstack/react-query";
+
+import { api } from "../../api/client";
+import { describeProblem, unwrap } from "../../api/problems";
+import { FormField } from "../../components/FormField";
+import { Section } from "../../components/Section";
+import { useDebounced } from "../../components/useDebounced";
+import { parseProblem, problemsAt as linesAt } from "../../form/problems";
+import { formatRunTime, PRESETS, scheduleValue, type ScheduleMode } from "../../form/schedule";
+import type { PartProps } from "./types";
+
+export function SchedulePart({ draft, update, problemsAt }: PartProps) {
+  const { schedule } = draft;
+  const asked = useDebounced({ schedule: scheduleValue(schedule), timezone: draft.timezone.trim() });
+  const preview = useQuery({
+    queryKey: ["schedule-preview", asked.schedule, asked.timezone],
+    queryFn: async () => unwrap(await api.GET("/api/v1/deploy-form/schedule", { params: { query: asked } })),
+  });
+  // The preview's own 422 names the field, like a deploy's would.
+  const previewProblems =
+    preview.error && "lines" in preview.error ? (preview.error.lines as string[]).map(parseProblem) : [];
+  return (
+    <Section title="Schedule" level={3}>
+      <HStack align="start" wrap="wrap" gap={4}>
+        <FormField label="When">
+          <NativeSelect.Root width="xs">
+            <NativeSelect.Field
+              value={schedule.mode}
+              onChange={(event) => {
+                update({ schedule: { ...schedule, mode: event.currentTarget.value as ScheduleMode } });
+              }}
+            >
+              <option value="one-off">Once, as soon as it is deployed</option>
+              <option value="preset">On a preset schedule</option>
+              <option value="cron">On a cron schedule</option>
+            </NativeSelect.Field>
+            <NativeSelect.Indicator />
+          </NativeSelect.Root>
+        </FormField>
+        {schedule.mode === "preset" ? (
+          <FormField label="Preset" problems={problemsAt("schedule")}>
+            <NativeSelect.Root width="3xs">
+              <NativeSelect.Field
+                value={schedule.preset}
+                onChange={(event) => {
+                  update({ schedule: { ...schedule, preset: event.currentTarget.value } });
+                }}
+              >
+                {PRESETS.map((preset) => (
+                  <option key={preset} value={preset}>
+                    {preset}
+                  </option>
+                ))}
+              </NativeSelect.Field>
+              <NativeSelect.Indicator />
+            </NativeSelect.Root>
+          </FormField>
+        ) : null}
+        {schedule.mode === "cron" ? (
+          <FormField
+            label="Cron expression"
+            helper="minute hour day-of-month month day-of-week"
+            problems={[...problemsAt("schedule"), ...linesAt(previewProblems, "schedule")]}
+          >
+            <Input
+              fontFamily="mono"
+              width="xs"
+              value={schedule.cron}
+              onChange={(event) => {
+                update({ schedule: { ...schedule, cron: event.currentTarget.value } });
+              }}
+            />
+          </FormField>
+        ) : null}
+        {schedule.mode !== "one-off" ? (
+          <FormField
+            label="Time zone"
+            helper="An IANA name, like UTC or Europe/Berlin"
+            problems={[...problemsAt("timezone"), ...linesAt(previewProblems, "timezone")]}
+          >
+            <Input
+              width="xs"
+              value={draft.timezone}
+              onChange={(event) => {
+                update({ timezone: event.currentTarget.value });
+              }}
+            />
+          </FormField>
+        ) : null}
+      </HStack>
+      <Stack gap={1} aria-live="polite" data-testid="schedule-preview">
+        {preview.isPending ? <Spinner size="sm" aria-label="Reading the schedule" /> : null}
+        {preview.data ? (
+          <>
+            <Text fontWeight="medium">{preview.data.description}</Text>
+            {preview.data.next_runs.length > 0 ? (
+              <>
+                <Text>Next runs:</Text>
+                <List.Root ps={5}>
+                  {preview.data.next_runs.map((run) => (
+                    <List.Item key={run}>{formatRunTime(run, preview.data.timezone)}</List.Item>
+                  ))}
+                </List.Root>
+              </>
+            ) : null}
+          </>
+        ) : null}
+        {preview.isError && previewProblems.length === 0 ? (
+          <Text color="fg.error">{describeProblem(preview.error)}</Text>
+        ) : null}
+      </Stack>
+    </Section>
+  );
+}

@@ -20,7 +20,8 @@ from tests.integration.jobs_stack import ECHO_JOB, GENERATOR_FILE
 NEXUS_USER = "ci"
 NEXUS_PASSWORD = "nexus-secret-pw"
 NEXUS_REPOSITORY = "releases"
-NEXUS_COMPONENTS = [f"sync-job-{number:02d}" for number in range(1, 8)]  # 7: two pages of 5
+NEXUS_COMPONENTS = [f"sync-job-{number:02d}" for number in range(1, 8)]  # 3 versions each: 5 pages of 5
+NEXUS_REPORT = "monthly-report"  # one more, in another group: a search finds it alone
 RUNNER_IMAGE = "python:3.12-slim"
 USERS = {"admin": ("admin", "admin-secret-pw"), "viewer": ("viewer", "viewer-secret-pw")}
 
@@ -47,6 +48,9 @@ def start_nexus() -> FakeNexus:
                 version,
                 {f"{name}-{version}.jar": b"PK\x03\x04jar"},
             )
+    nexus.add_component(
+        NEXUS_REPOSITORY, "org.example.reports", NEXUS_REPORT, "0.9.0", {"report.py": b"print(1)"}
+    )
     return nexus
 
 

@@ -6,7 +6,7 @@
  * mode apply. The component is the bundle's default export, which the build assigns to
  * globalThis.AirflowPlugin for the host to find.
  */
-import { ChakraProvider } from "@chakra-ui/react";
+import { Box, ChakraProvider } from "@chakra-ui/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
@@ -22,12 +22,14 @@ function JobOrchestrator() {
   return (
     <ChakraProvider value={hostOrLocalSystem()}>
       <QueryClientProvider client={queryClient}>
-        <Routes>
-          <Route index element={<Navigate replace to="browse" />} />
-          <Route path="browse" element={<ArtifactsPage />} />
-          <Route path="deploy" element={<DeployPage />} />
-          <Route path="*" element={<Navigate replace to="browse" />} />
-        </Routes>
+        <Box data-job-orchestrator="" height="100%" overflow="auto">
+          <Routes>
+            <Route index element={<Navigate replace to="browse" />} />
+            <Route path="browse" element={<ArtifactsPage />} />
+            <Route path="deploy" element={<DeployPage />} />
+            <Route path="*" element={<Navigate replace to="browse" />} />
+          </Routes>
+        </Box>
       </QueryClientProvider>
     </ChakraProvider>
   );

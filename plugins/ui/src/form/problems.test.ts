@@ -1,4 +1,4 @@
-import { parseProblem, problemsAt, unclaimed } from "./problems";
+import { envProblemsOf, parseProblem, problemsAt, unclaimed } from "./problems";
 
 describe("a 422's messages at their fields", () => {
   const problems = [
@@ -30,5 +30,18 @@ describe("a 422's messages at their fields", () => {
 
   it("does not take a field for another that starts alike", () => {
     expect(problemsAt([parseProblem("args_extra: x")], "args")).toEqual([]);
+  });
+});
+
+describe("an environment variable's problems", () => {
+  it("are those at its key and those at env that quote its name", () => {
+    const problems = [
+      "env: environment variable name '1BAD' is not valid",
+      "env.PATH: is set by the runner",
+      "env: too many variables",
+    ].map(parseProblem);
+    expect(envProblemsOf(problems, "1BAD")).toEqual(["environment variable name '1BAD' is not valid"]);
+    expect(envProblemsOf(problems, "PATH")).toEqual(["is set by the runner"]);
+    expect(envProblemsOf(problems, "BAD")).toEqual([]);
   });
 });

@@ -30,3 +30,15 @@ export function problemsAt(problems: readonly FieldProblem[], prefix: string): s
 export function unclaimed(problems: readonly FieldProblem[], claimed: readonly string[]): FieldProblem[] {
   return problems.filter((problem) => !claimed.some((prefix) => isAtOrBelow(problem.path, prefix)));
 }
+
+/**
+ * The problems of one environment variable: those at `env.<name>`, and those at `env` that
+ * name it (the server checks the names together and quotes the one that is wrong).
+ */
+export function envProblemsOf(problems: readonly FieldProblem[], name: string): string[] {
+  if (name === "") return [];
+  const quoted = `'${name}'`;
+  return problems
+    .filter((p) => p.path === `env.${name}` || (p.path === "env" && p.message.includes(quoted)))
+    .map((p) => p.message);
+}

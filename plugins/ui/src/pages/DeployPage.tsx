@@ -180,9 +180,15 @@ function DeployForm({ initial, options }: { initial: Draft; options: Schemas["Fo
       )}
       <chakra.fieldset disabled={!mayDeploy} minW={0}>
         <Stack gap={4}>
-          <ResourcePart draft={draft} update={update} problemsAt={at} />
-          <RunnerPart draft={draft} update={update} problemsAt={at} options={options} />
-          <ConfigurationPart draft={draft} update={update} problemsAt={at} options={options} />
+          <ResourcePart draft={draft} update={update} problemsAt={at} problems={problems} />
+          <RunnerPart draft={draft} update={update} problemsAt={at} problems={problems} options={options} />
+          <ConfigurationPart
+            draft={draft}
+            update={update}
+            problemsAt={at}
+            problems={problems}
+            options={options}
+          />
         </Stack>
       </chakra.fieldset>
       <DeployPart

@@ -4,11 +4,12 @@ import { useQuery } from "@tanstack/react-query";
 
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
-import { FormField } from "../../components/FormField";
+import { ERROR_COLOR, FormField } from "../../components/FormField";
 import { ItemButtons, StringListEditor } from "../../components/ListEditors";
 import { Section } from "../../components/Section";
 import { repeatedEnvNames, type ConfigFileDraft, type Draft, type MountDraft } from "../../form/draft";
 import { removeAt, replaceAt } from "../../form/lists";
+import { envProblemsOf } from "../../form/problems";
 import { SchedulePart } from "./SchedulePart";
 import type { PartProps } from "./types";
 
@@ -77,7 +78,7 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
           {problemsAt("resources")
             .filter((problem) => !problem.includes(":"))
             .map((problem) => (
-              <Text key={problem} color="fg.error">
+              <Text key={problem} color={ERROR_COLOR}>
                 {problem}
               </Text>
             ))}
@@ -183,8 +184,9 @@ function NumberField(
   );
 }
 
-function EnvironmentPart({ draft, update, problemsAt }: PartProps) {
+function EnvironmentPart({ draft, update, problemsAt, problems }: PartProps) {
   const repeated = repeatedEnvNames(draft.env);
+  const claimed = new Set(draft.env.flatMap((entry) => envProblemsOf(problems, entry.name)));
   return (
     <Section title="Environment" level={3}>
       {draft.env.map((entry, index) => (
@@ -193,7 +195,7 @@ function EnvironmentPart({ draft, update, problemsAt }: PartProps) {
             label={`Variable ${index + 1} name`}
             problems={[
               ...(repeated.includes(entry.name) && entry.name ? ["this name is given twice"] : []),
-              ...problemsAt(`env.${entry.name}`),
+              ...envProblemsOf(problems, entry.name),
             ]}
           >
             <Input
@@ -223,9 +225,9 @@ function EnvironmentPart({ draft, update, problemsAt }: PartProps) {
         </HStack>
       ))}
       {problemsAt("env")
-        .filter((problem) => draft.env.every((entry) => !problemsAt(`env.${entry.name}`).includes(problem)))
+        .filter((problem) => !claimed.has(problem))
         .map((problem) => (
-          <Text key={problem} color="fg.error">
+          <Text key={problem} color={ERROR_COLOR}>
             {problem}
           </Text>
         ))}
@@ -430,7 +432,7 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
             {problemsAt(`mounts[${index}]`)
               .filter((p) => ![targetField, pathField, "mount_path"].some((f) => at(f).includes(p)))
               .map((problem) => (
-                <Text key={problem} color="fg.error">
+                <Text key={problem} color={ERROR_COLOR}>
                   {problem}
                 </Text>
               ))}

@@ -1,4 +1,5 @@
 /** (4) Deploy: the preflight, the exact pod and the DAG code of the draft, then Deploy. */
+import { ERROR_COLOR } from "../../components/FormField";
 import { Badge, Box, Button, Code, HStack, List, Stack, Tabs, Text } from "@chakra-ui/react";
 
 import type { Schemas } from "../../api/client";
@@ -80,7 +81,7 @@ export function DeployPart(props: {
       ) : null}
       {props.problem ? (
         <Box role="alert" borderWidth="1px" borderColor="border.error" borderRadius="md" p={3}>
-          <Text fontWeight="medium" color="fg.error">
+          <Text fontWeight="medium" color={ERROR_COLOR}>
             {describeProblem(props.problem)}
           </Text>
           {props.unclaimed.length > 0 ? (

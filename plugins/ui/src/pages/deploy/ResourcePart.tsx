@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
-import { FormField } from "../../components/FormField";
+import { ERROR_COLOR, FormField } from "../../components/FormField";
 import { ItemButtons } from "../../components/ListEditors";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { Section } from "../../components/Section";
@@ -146,7 +146,7 @@ export function ResourcePart({ draft, update, problemsAt }: PartProps) {
             </Stack>
           ) : null}
           {problemsAt("artifact.assets").map((problem) => (
-            <Text key={problem} color="fg.error">
+            <Text key={problem} color={ERROR_COLOR}>
               {problem}
             </Text>
           ))}

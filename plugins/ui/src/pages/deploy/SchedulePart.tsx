@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { describeProblem, unwrap } from "../../api/problems";
-import { FormField } from "../../components/FormField";
+import { ERROR_COLOR, FormField } from "../../components/FormField";
 import { Section } from "../../components/Section";
 import { useDebounced } from "../../components/useDebounced";
 import { parseProblem, problemsAt as linesAt } from "../../form/problems";
@@ -108,7 +108,7 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
           </>
         ) : null}
         {preview.isError && previewProblems.length === 0 ? (
-          <Text color="fg.error">{describeProblem(preview.error)}</Text>
+          <Text color={ERROR_COLOR}>{describeProblem(preview.error)}</Text>
         ) : null}
       </Stack>
     </Section>

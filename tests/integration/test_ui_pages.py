@@ -173,6 +173,7 @@ def test_deploy_a_version_from_the_form_and_its_run_succeeds(
     expect(page.get_by_role("button", name="Copy pod YAML")).to_be_visible()
     page.get_by_role("tab", name="DAG code").click()
     expect(page.get_by_role("tabpanel", name="DAG code")).to_contain_text("dag_id='job_ui-echo'")
+    page.get_by_role("heading", name="4. Deploy").evaluate("heading => heading.scrollIntoView()")
     screenshot(page, "ui-deploy-preview")
     assert_accessible(page)
 

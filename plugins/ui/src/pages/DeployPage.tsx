@@ -85,7 +85,7 @@ export function DeployPage() {
         </Heading>
         <Text>
           Choose a version to deploy on the{" "}
-          <Link asChild>
+          <Link variant="underline" asChild>
             <RouterLink to={pagePath("browse")}>Artifacts page</RouterLink>
           </Link>
           .
@@ -160,7 +160,7 @@ function DeployForm({ initial, options }: { initial: Draft; options: Schemas["Fo
             deploy.reset();
           }}
         />
-        <Link asChild>
+        <Link variant="underline" asChild>
           <RouterLink to={pagePath("browse")}>Back to the artifacts</RouterLink>
         </Link>
       </Stack>

@@ -37,7 +37,11 @@ export function DeployedPart({
         </Alert.Title>
         <Stack gap={2} mt={2}>
           <Text>
-            Its DAG is <Link href={dagUrl}>{current.dag_id}</Link> in Airflow;{" "}
+            Its DAG is{" "}
+            <Link variant="underline" href={dagUrl}>
+              {current.dag_id}
+            </Link>{" "}
+            in Airflow;{" "}
             {current.kind === "one-off"
               ? "a one-off deployment runs once, by itself."
               : `it runs ${current.schedule}.`}
@@ -53,7 +57,11 @@ export function DeployedPart({
                 >
                   {run.state ?? "queued"}
                 </Badge>
-                {run.log_url ? <Link href={run.log_url}>Task log</Link> : null}
+                {run.log_url ? (
+                  <Link variant="underline" href={run.log_url}>
+                    Task log
+                  </Link>
+                ) : null}
               </>
             ) : null}
           </HStack>

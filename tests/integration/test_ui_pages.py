@@ -226,3 +226,45 @@ def test_a_viewer_sees_the_pages_read_only(ui: UiStack, open_page: Callable[[str
     expect(page.get_by_role("button", name="Deploy", exact=True)).to_be_disabled()
     expect(page.get_by_label("Deployment name")).to_be_disabled()
     assert_accessible(page)
+
+
+def fits_the_width(page: Page) -> bool:
+    """No horizontal scrolling inside the pages."""
+    return bool(
+        page.locator("[data-job-orchestrator]").evaluate("root => root.scrollWidth <= root.clientWidth")
+    )
+
+
+def test_dark_mode_in_a_900_pixel_window(ui: UiStack, open_page: Callable[[str], Page]) -> None:
+    page = open_page("admin")
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": 900, "height": 800})
+    page.goto(f"{ui.base_url}{PAGES}/browse?source=local&repository=examples")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bdark\b"))  # Airflow's theme, dark
+    expect(page.get_by_role("region", name="hello-python")).to_be_visible()
+    assert fits_the_width(page)
+    assert_accessible(page)
+    screenshot(page, "ui-artifacts-dark")
+    page.get_by_role("region", name="hello-python").get_by_role(
+        "link", name="Deploy hello-python 1.1.0"
+    ).click()
+    expect(page.get_by_label("Deployment name")).to_have_value("hello-python-1-1-0")
+    assert fits_the_width(page)
+    assert_accessible(page)
+
+
+def test_the_keyboard_alone_reaches_a_version_and_opens_its_form(
+    ui: UiStack, open_page: Callable[[str], Page]
+) -> None:
+    page = open_page("admin")
+    page.goto(f"{ui.base_url}{PAGES}/browse?source=local&repository=examples")
+    target = page.get_by_role("link", name="Deploy hello-python 1.1.0")
+    expect(target).to_be_visible()
+    for _ in range(80):  # the host's navigation comes first, then the page's controls in order
+        page.keyboard.press("Tab")
+        if target.evaluate("link => link === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the Deploy link")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Deployment name")).to_have_value("hello-python-1-1-0")

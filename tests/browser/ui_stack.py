@@ -8,14 +8,12 @@ examples and ``tests/echo-job``, which prints its arguments (``ECHO {...}``).
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from examples.seed import seed
 from tests.fakes.nexus import FakeNexus
 from tests.integration.airflow_stack import AirflowStack, StackFactory
-from tests.integration.jobs_stack import ECHO_JOB, GENERATOR_FILE
+from tests.integration.jobs_stack import lay_out_jobs
 
 NEXUS_USER = "ci"
 NEXUS_PASSWORD = "nexus-secret-pw"
@@ -55,13 +53,7 @@ def start_nexus() -> FakeNexus:
 
 
 def start_ui_stack(factory: StackFactory, root: Path, nexus: FakeNexus, **options: object) -> UiStack:
-    dags, artifacts = root / "dags", root / "artifacts"
-    dags.mkdir()
-    shutil.copy(GENERATOR_FILE, dags / GENERATOR_FILE.name)
-    seed(artifacts)
-    echo = artifacts / "tests" / "_" / "echo-job" / "1.0.0" / "echo.py"
-    echo.parent.mkdir(parents=True)
-    echo.write_text(ECHO_JOB)
+    dags, artifacts = lay_out_jobs(root)
     connection = {
         "conn_type": "nexus",
         "host": nexus.base_url,

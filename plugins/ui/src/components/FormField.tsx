@@ -1,4 +1,4 @@
-import { Field } from "@chakra-ui/react";
+import { Field, Input, type InputProps } from "@chakra-ui/react";
 import type { ReactNode } from "react";
 
 /** Red text that keeps a 4.5:1 contrast in both colour modes (Chakra's fg.error does not on white). */
@@ -30,5 +30,29 @@ export function FormField(props: {
         </Field.ErrorText>
       ))}
     </Field.Root>
+  );
+}
+
+/** A labelled one-line text input bound to a value; `onChange` gets the new text. */
+export function TextField(
+  props: Omit<InputProps, "onChange" | "value"> & {
+    label: string;
+    problems?: readonly string[];
+    helper?: ReactNode;
+    required?: boolean;
+    value: string;
+    onChange: (value: string) => void;
+  },
+) {
+  const { label, problems, helper, required, onChange, ...input } = props;
+  return (
+    <FormField label={label} problems={problems} helper={helper} required={required}>
+      <Input
+        {...input}
+        onChange={(event) => {
+          onChange(event.currentTarget.value);
+        }}
+      />
+    </FormField>
   );
 }

@@ -1,8 +1,8 @@
 /** Editors for the form's lists: one field per item, never a string the user must quote. */
-import { Button, HStack, IconButton, Input, Stack, Text } from "@chakra-ui/react";
+import { Button, HStack, IconButton, Stack, Text } from "@chakra-ui/react";
 
 import { move, removeAt, replaceAt } from "../form/lists";
-import { FormField } from "./FormField";
+import { TextField } from "./FormField";
 
 /** Move up, move down and remove buttons for item `index` of `count`, named after `what`. */
 export function ItemButtons(props: {
@@ -73,18 +73,15 @@ export function StringListEditor(props: {
         const what = `${noun} ${index + 1}`;
         return (
           <HStack key={index} align="start">
-            <FormField
+            <TextField
               label={`${noun[0]?.toUpperCase() ?? ""}${noun.slice(1)} ${index + 1}`}
               problems={props.problemsAt(`${props.path}[${index}]`)}
-            >
-              <Input
-                value={item}
-                placeholder={props.placeholder}
-                onChange={(event) => {
-                  onChange(replaceAt(items, index, event.currentTarget.value));
-                }}
-              />
-            </FormField>
+              value={item}
+              placeholder={props.placeholder}
+              onChange={(value) => {
+                onChange(replaceAt(items, index, value));
+              }}
+            />
             <ItemButtons
               what={what}
               index={index}

@@ -3,6 +3,7 @@
  * components with their versions newest first, see a version's files and deploy one.
  * Source, repository and search live in the address, so a reload or a shared link keeps them.
  */
+import { Select } from "../components/Controls";
 import {
   Alert,
   Box,
@@ -13,7 +14,6 @@ import {
   HStack,
   Heading,
   Input,
-  NativeSelect,
   Spinner,
   Stack,
   Table,
@@ -164,21 +164,18 @@ function PickList(props: {
   return (
     <Field.Root width="auto" minW="200px">
       <Field.Label>{props.label}</Field.Label>
-      <NativeSelect.Root>
-        <NativeSelect.Field
-          value={props.value}
-          onChange={(event) => {
-            props.onChange(event.currentTarget.value);
-          }}
-        >
-          {props.choices.map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
-        </NativeSelect.Field>
-        <NativeSelect.Indicator />
-      </NativeSelect.Root>
+      <Select
+        value={props.value}
+        onChange={(value) => {
+          props.onChange(value);
+        }}
+      >
+        {props.choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </Select>
     </Field.Root>
   );
 }

@@ -1,10 +1,11 @@
 /** (3) Runner configuration: schedule, arguments, environment, files, mounts, resources, retries, notifications. */
-import { Button, Checkbox, HStack, Input, NativeSelect, Stack, Text, Textarea } from "@chakra-ui/react";
+import { CheckboxField, Select } from "../../components/Controls";
+import { Button, HStack, Input, Stack, Text, Textarea } from "@chakra-ui/react";
 import { useQuery } from "@tanstack/react-query";
 
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
-import { ERROR_COLOR, FormField } from "../../components/FormField";
+import { ERROR_COLOR, FormField, TextField } from "../../components/FormField";
 import { ItemButtons, StringListEditor } from "../../components/ListEditors";
 import { Section } from "../../components/Section";
 import { repeatedEnvNames, type ConfigFileDraft, type Draft, type MountDraft } from "../../form/draft";
@@ -37,16 +38,13 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
       {kubernetes ? <MountsPart {...props} /> : null}
       {kubernetes ? (
         <Section title="Network and resources" level={3}>
-          <Checkbox.Root
+          <CheckboxField
+            label="Use the cluster's HTTP proxy"
             checked={draft.proxy}
-            onCheckedChange={(event) => {
-              update({ proxy: event.checked === true });
+            onChange={(checked) => {
+              update({ proxy: checked });
             }}
-          >
-            <Checkbox.HiddenInput />
-            <Checkbox.Control />
-            <Checkbox.Label>Use the cluster's HTTP proxy</Checkbox.Label>
-          </Checkbox.Root>
+          />
           <HStack wrap="wrap" align="start" gap={4}>
             {(["cpu_request", "cpu_limit", "memory_request", "memory_limit"] as const).map((field) => {
               const ceiling =
@@ -57,21 +55,18 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
                     : "";
               const fallback = options.default_resources[field];
               return (
-                <FormField
+                <TextField
                   key={field}
                   label={field.replace("_", " ").replace(/^./, (c) => c.toUpperCase())}
                   problems={problemsAt(`resources.${field}`)}
                   helper={`${fallback ? `Default ${fallback}` : "No default"}${ceiling ? `; at most ${ceiling}` : ""}`}
-                >
-                  <Input
-                    width="3xs"
-                    placeholder={fallback}
-                    value={draft.resources[field]}
-                    onChange={(event) => {
-                      update({ resources: { ...draft.resources, [field]: event.currentTarget.value } });
-                    }}
-                  />
-                </FormField>
+                  width="3xs"
+                  placeholder={fallback}
+                  value={draft.resources[field]}
+                  onChange={(value) => {
+                    update({ resources: { ...draft.resources, [field]: value } });
+                  }}
+                />
               );
             })}
           </HStack>
@@ -119,30 +114,27 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
             update({ emails });
           }}
         />
-        <FormField
+        <TextField
           label="Webhook connection id"
           helper="An Airflow connection holding the webhook's URL; empty for none."
           problems={problemsAt("notify.webhook_conn_id")}
-        >
-          <Input
-            maxW="md"
-            value={draft.webhookConnId}
-            onChange={(event) => {
-              update({ webhookConnId: event.currentTarget.value });
-            }}
-          />
-        </FormField>
+          maxW="md"
+          value={draft.webhookConnId}
+          onChange={(value) => {
+            update({ webhookConnId: value });
+          }}
+        />
       </Section>
       <Section title="Owner and description" level={3}>
-        <FormField label="Owner" problems={problemsAt("owner")}>
-          <Input
-            maxW="md"
-            value={draft.owner}
-            onChange={(event) => {
-              update({ owner: event.currentTarget.value });
-            }}
-          />
-        </FormField>
+        <TextField
+          label="Owner"
+          problems={problemsAt("owner")}
+          maxW="md"
+          value={draft.owner}
+          onChange={(value) => {
+            update({ owner: value });
+          }}
+        />
         <FormField label="Description" problems={problemsAt("description")}>
           <Textarea
             value={draft.description}
@@ -171,16 +163,17 @@ function NumberField(
   props: PartProps & { label: string; field: NumberFieldName; path: string; helper?: string },
 ) {
   return (
-    <FormField label={props.label} problems={props.problemsAt(props.path)} helper={props.helper}>
-      <Input
-        width="3xs"
-        inputMode="numeric"
-        value={props.draft[props.field]}
-        onChange={(event) => {
-          props.update({ [props.field]: event.currentTarget.value } as Partial<Draft>);
-        }}
-      />
-    </FormField>
+    <TextField
+      label={props.label}
+      problems={props.problemsAt(props.path)}
+      helper={props.helper}
+      width="3xs"
+      inputMode="numeric"
+      value={props.draft[props.field]}
+      onChange={(value) => {
+        props.update({ [props.field]: value } as Partial<Draft>);
+      }}
+    />
   );
 }
 
@@ -191,29 +184,25 @@ function EnvironmentPart({ draft, update, problemsAt, problems }: PartProps) {
     <Section title="Environment" level={3}>
       {draft.env.map((entry, index) => (
         <HStack key={index} align="start" wrap="wrap">
-          <FormField
+          <TextField
             label={`Variable ${index + 1} name`}
             problems={[
               ...(repeated.includes(entry.name) && entry.name ? ["this name is given twice"] : []),
               ...envProblemsOf(problems, entry.name),
             ]}
-          >
-            <Input
-              fontFamily="mono"
-              value={entry.name}
-              onChange={(event) => {
-                update({ env: replaceAt(draft.env, index, { ...entry, name: event.currentTarget.value }) });
-              }}
-            />
-          </FormField>
-          <FormField label={`Variable ${index + 1} value`}>
-            <Input
-              value={entry.value}
-              onChange={(event) => {
-                update({ env: replaceAt(draft.env, index, { ...entry, value: event.currentTarget.value }) });
-              }}
-            />
-          </FormField>
+            fontFamily="mono"
+            value={entry.name}
+            onChange={(value) => {
+              update({ env: replaceAt(draft.env, index, { ...entry, name: value }) });
+            }}
+          />
+          <TextField
+            label={`Variable ${index + 1} value`}
+            value={entry.value}
+            onChange={(value) => {
+              update({ env: replaceAt(draft.env, index, { ...entry, value: value }) });
+            }}
+          />
           <ItemButtons
             what={`variable ${index + 1}`}
             index={index}
@@ -258,28 +247,22 @@ function ConfigFilesPart({ draft, update, problemsAt }: PartProps) {
       {draft.configFiles.map((file, index) => (
         <Stack key={index} gap={2} borderLeftWidth="2px" ps={3}>
           <HStack align="start" wrap="wrap">
-            <FormField
+            <TextField
               label={`File ${index + 1} name`}
               problems={problemsAt(`config_files[${index}].file_name`)}
-            >
-              <Input
-                value={file.file_name}
-                onChange={(event) => {
-                  change(index, { ...file, file_name: event.currentTarget.value });
-                }}
-              />
-            </FormField>
-            <Checkbox.Root
-              mt={8}
-              checked={file.secret}
-              onCheckedChange={(event) => {
-                change(index, { ...file, secret: event.checked === true });
+              value={file.file_name}
+              onChange={(value) => {
+                change(index, { ...file, file_name: value });
               }}
-            >
-              <Checkbox.HiddenInput />
-              <Checkbox.Control />
-              <Checkbox.Label>Secret</Checkbox.Label>
-            </Checkbox.Root>
+            />
+            <CheckboxField
+              mt={8}
+              label="Secret"
+              checked={file.secret}
+              onChange={(checked) => {
+                change(index, { ...file, secret: checked });
+              }}
+            />
             <ItemButtons
               what={`file ${index + 1}`}
               index={index}
@@ -345,42 +328,38 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
           <Stack key={index} gap={2} borderLeftWidth="2px" ps={3}>
             <HStack align="start" wrap="wrap">
               <FormField label={`Mount ${index + 1} kind`}>
-                <NativeSelect.Root width="3xs">
-                  <NativeSelect.Field
-                    value={mount.type}
-                    onChange={(event) => {
-                      change(index, {
-                        ...mount,
-                        type: event.currentTarget.value as MountDraft["type"],
-                        target: "",
-                      });
-                    }}
-                  >
-                    <option value="smb">SMB/CIFS share</option>
-                    <option value="pvc">Persistent volume claim</option>
-                    <option value="nfs">NFS export</option>
-                  </NativeSelect.Field>
-                  <NativeSelect.Indicator />
-                </NativeSelect.Root>
+                <Select
+                  width="3xs"
+                  value={mount.type}
+                  onChange={(value) => {
+                    change(index, {
+                      ...mount,
+                      type: value as MountDraft["type"],
+                      target: "",
+                    });
+                  }}
+                >
+                  <option value="smb">SMB/CIFS share</option>
+                  <option value="pvc">Persistent volume claim</option>
+                  <option value="nfs">NFS export</option>
+                </Select>
               </FormField>
               <FormField label={`Mount ${index + 1} ${targetLabel.toLowerCase()}`} problems={at(targetField)}>
                 {mount.type === "smb" ? (
-                  <NativeSelect.Root width="xs">
-                    <NativeSelect.Field
-                      value={mount.target}
-                      onChange={(event) => {
-                        change(index, { ...mount, target: event.currentTarget.value });
-                      }}
-                    >
-                      <option value="">Choose a share…</option>
-                      {(endpoints.data ?? []).map((endpoint) => (
-                        <option key={endpoint.name} value={endpoint.name}>
-                          {endpoint.name} ({endpoint.source})
-                        </option>
-                      ))}
-                    </NativeSelect.Field>
-                    <NativeSelect.Indicator />
-                  </NativeSelect.Root>
+                  <Select
+                    width="xs"
+                    value={mount.target}
+                    onChange={(value) => {
+                      change(index, { ...mount, target: value });
+                    }}
+                  >
+                    <option value="">Choose a share…</option>
+                    {(endpoints.data ?? []).map((endpoint) => (
+                      <option key={endpoint.name} value={endpoint.name}>
+                        {endpoint.name} ({endpoint.source})
+                      </option>
+                    ))}
+                  </Select>
                 ) : (
                   <Input
                     value={mount.target}
@@ -400,34 +379,31 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
               />
             </HStack>
             <HStack align="start" wrap="wrap">
-              <FormField label={`Mount ${index + 1} ${pathLabel.toLowerCase()}`} problems={at(pathField)}>
-                <Input
-                  value={mount.path}
-                  onChange={(event) => {
-                    change(index, { ...mount, path: event.currentTarget.value });
-                  }}
-                />
-              </FormField>
-              <FormField label={`Mount ${index + 1} path in the job`} problems={at("mount_path")}>
-                <Input
-                  value={mount.mount_path}
-                  placeholder="/mnt/data"
-                  onChange={(event) => {
-                    change(index, { ...mount, mount_path: event.currentTarget.value });
-                  }}
-                />
-              </FormField>
-              <Checkbox.Root
-                mt={8}
-                checked={mount.read_only}
-                onCheckedChange={(event) => {
-                  change(index, { ...mount, read_only: event.checked === true });
+              <TextField
+                label={`Mount ${index + 1} ${pathLabel.toLowerCase()}`}
+                problems={at(pathField)}
+                value={mount.path}
+                onChange={(value) => {
+                  change(index, { ...mount, path: value });
                 }}
-              >
-                <Checkbox.HiddenInput />
-                <Checkbox.Control />
-                <Checkbox.Label>Read-only</Checkbox.Label>
-              </Checkbox.Root>
+              />
+              <TextField
+                label={`Mount ${index + 1} path in the job`}
+                problems={at("mount_path")}
+                value={mount.mount_path}
+                placeholder="/mnt/data"
+                onChange={(value) => {
+                  change(index, { ...mount, mount_path: value });
+                }}
+              />
+              <CheckboxField
+                mt={8}
+                label="Read-only"
+                checked={mount.read_only}
+                onChange={(checked) => {
+                  change(index, { ...mount, read_only: checked });
+                }}
+              />
             </HStack>
             {problemsAt(`mounts[${index}]`)
               .filter((p) => ![targetField, pathField, "mount_path"].some((f) => at(f).includes(p)))

@@ -1,5 +1,6 @@
 /** (1) Resource to run: the name, the version (pinned or latest) and the files to run, in order. */
-import { Checkbox, HStack, Input, NativeSelect, Stack, Text } from "@chakra-ui/react";
+import { CheckboxField, Select } from "../../components/Controls";
+import { HStack, Input, Stack, Text } from "@chakra-ui/react";
 import { useQuery } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
@@ -68,36 +69,32 @@ export function ResourcePart({ draft, update, problemsAt }: PartProps) {
       </FormField>
       <HStack align="start" wrap="wrap" gap={4}>
         <FormField label="Version to run" problems={problemsAt("artifact.version")}>
-          <NativeSelect.Root width="xs">
-            <NativeSelect.Field
-              value={draft.versionMode}
-              onChange={(event) => {
-                update({ versionMode: event.currentTarget.value === "latest" ? "latest" : "pinned" });
-              }}
-            >
-              <option value="pinned">This version, always</option>
-              <option value="latest">The latest version when each run starts</option>
-            </NativeSelect.Field>
-            <NativeSelect.Indicator />
-          </NativeSelect.Root>
+          <Select
+            width="xs"
+            value={draft.versionMode}
+            onChange={(value) => {
+              update({ versionMode: value === "latest" ? "latest" : "pinned" });
+            }}
+          >
+            <option value="pinned">This version, always</option>
+            <option value="latest">The latest version when each run starts</option>
+          </Select>
         </FormField>
         {draft.versionMode === "pinned" ? (
           <FormField label="Version">
-            <NativeSelect.Root width="xs">
-              <NativeSelect.Field
-                value={artifact.version}
-                onChange={(event) => {
-                  update({ artifact: { ...artifact, version: event.currentTarget.value }, assets: [] });
-                }}
-              >
-                {[...new Set([artifact.version, ...(versions.data ?? [])])].map((version) => (
-                  <option key={version} value={version}>
-                    {version}
-                  </option>
-                ))}
-              </NativeSelect.Field>
-              <NativeSelect.Indicator />
-            </NativeSelect.Root>
+            <Select
+              width="xs"
+              value={artifact.version}
+              onChange={(value) => {
+                update({ artifact: { ...artifact, version: value }, assets: [] });
+              }}
+            >
+              {[...new Set([artifact.version, ...(versions.data ?? [])])].map((version) => (
+                <option key={version} value={version}>
+                  {version}
+                </option>
+              ))}
+            </Select>
           </FormField>
         ) : null}
       </HStack>
@@ -110,17 +107,14 @@ export function ResourcePart({ draft, update, problemsAt }: PartProps) {
           </Text>
           <HStack wrap="wrap" gap={4}>
             {fileNames.map((fileName) => (
-              <Checkbox.Root
+              <CheckboxField
                 key={fileName}
+                label={fileName}
                 checked={draft.assets.includes(fileName)}
-                onCheckedChange={() => {
+                onChange={() => {
                   update({ assets: toggle(draft.assets, fileName) });
                 }}
-              >
-                <Checkbox.HiddenInput />
-                <Checkbox.Control />
-                <Checkbox.Label>{fileName}</Checkbox.Label>
-              </Checkbox.Root>
+              />
             ))}
           </HStack>
           {draft.assets.length > 1 ? (

@@ -1,5 +1,6 @@
 /** (2) Runner: where the job runs (executor) and, in a pod, in which image from the catalog. */
-import { NativeSelect, Stack } from "@chakra-ui/react";
+import { Select } from "../../components/Controls";
+import { Stack } from "@chakra-ui/react";
 import { useQuery } from "@tanstack/react-query";
 
 import { api, type Schemas } from "../../api/client";
@@ -34,21 +35,19 @@ export function RunnerPart(props: PartProps & { options: Schemas["FormOptions"] 
     <Section title="2. Runner">
       <Stack gap={3}>
         <FormField label="Executor" problems={problemsAt("executor")} helper="Among those the admin allows.">
-          <NativeSelect.Root maxW="md">
-            <NativeSelect.Field
-              value={draft.executor}
-              onChange={(event) => {
-                update({ executor: event.currentTarget.value as Executor });
-              }}
-            >
-              {options.allowed_executors.map((executor) => (
-                <option key={executor} value={executor}>
-                  {EXECUTORS[executor] ?? executor}
-                </option>
-              ))}
-            </NativeSelect.Field>
-            <NativeSelect.Indicator />
-          </NativeSelect.Root>
+          <Select
+            maxW="md"
+            value={draft.executor}
+            onChange={(value) => {
+              update({ executor: value as Executor });
+            }}
+          >
+            {options.allowed_executors.map((executor) => (
+              <option key={executor} value={executor}>
+                {EXECUTORS[executor] ?? executor}
+              </option>
+            ))}
+          </Select>
         </FormField>
         {draft.executor === "kubernetes" ? (
           <FormField
@@ -59,22 +58,20 @@ export function RunnerPart(props: PartProps & { options: Schemas["FormOptions"] 
               chosen ? `${chosen.image}, from ${imageOrigin(chosen.image)}` : "From the admin's catalog."
             }
           >
-            <NativeSelect.Root maxW="md">
-              <NativeSelect.Field
-                value={draft.runnerImage}
-                onChange={(event) => {
-                  update({ runnerImage: event.currentTarget.value });
-                }}
-              >
-                <option value="">Choose an image…</option>
-                {(images.data ?? []).map((image) => (
-                  <option key={image.image} value={image.image}>
-                    {image.label === image.image ? image.image : `${image.label} (${image.image})`}
-                  </option>
-                ))}
-              </NativeSelect.Field>
-              <NativeSelect.Indicator />
-            </NativeSelect.Root>
+            <Select
+              maxW="md"
+              value={draft.runnerImage}
+              onChange={(value) => {
+                update({ runnerImage: value });
+              }}
+            >
+              <option value="">Choose an image…</option>
+              {(images.data ?? []).map((image) => (
+                <option key={image.image} value={image.image}>
+                  {image.label === image.image ? image.image : `${image.label} (${image.image})`}
+                </option>
+              ))}
+            </Select>
           </FormField>
         ) : null}
         {images.isError ? (

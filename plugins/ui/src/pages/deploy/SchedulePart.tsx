@@ -1,10 +1,11 @@
 /** When it runs: one-off, a preset or cron, in a time zone; the server says it in words. */
-import { HStack, Input, List, NativeSelect, Spinner, Stack, Text } from "@chakra-ui/react";
+import { Select } from "../../components/Controls";
+import { HStack, List, Spinner, Stack, Text } from "@chakra-ui/react";
 import { useQuery } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { describeProblem, unwrap } from "../../api/problems";
-import { ERROR_COLOR, FormField } from "../../components/FormField";
+import { ERROR_COLOR, FormField, TextField } from "../../components/FormField";
 import { Section } from "../../components/Section";
 import { useDebounced } from "../../components/useDebounced";
 import { parseProblem, problemsAt as linesAt } from "../../form/problems";
@@ -25,69 +26,59 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
     <Section title="Schedule" level={3}>
       <HStack align="start" wrap="wrap" gap={4}>
         <FormField label="When">
-          <NativeSelect.Root width="xs">
-            <NativeSelect.Field
-              value={schedule.mode}
-              onChange={(event) => {
-                update({ schedule: { ...schedule, mode: event.currentTarget.value as ScheduleMode } });
-              }}
-            >
-              <option value="one-off">Once, as soon as it is deployed</option>
-              <option value="preset">On a preset schedule</option>
-              <option value="cron">On a cron schedule</option>
-            </NativeSelect.Field>
-            <NativeSelect.Indicator />
-          </NativeSelect.Root>
+          <Select
+            width="xs"
+            value={schedule.mode}
+            onChange={(value) => {
+              update({ schedule: { ...schedule, mode: value as ScheduleMode } });
+            }}
+          >
+            <option value="one-off">Once, as soon as it is deployed</option>
+            <option value="preset">On a preset schedule</option>
+            <option value="cron">On a cron schedule</option>
+          </Select>
         </FormField>
         {schedule.mode === "preset" ? (
           <FormField label="Preset" problems={problemsAt("schedule")}>
-            <NativeSelect.Root width="3xs">
-              <NativeSelect.Field
-                value={schedule.preset}
-                onChange={(event) => {
-                  update({ schedule: { ...schedule, preset: event.currentTarget.value } });
-                }}
-              >
-                {PRESETS.map((preset) => (
-                  <option key={preset} value={preset}>
-                    {preset}
-                  </option>
-                ))}
-              </NativeSelect.Field>
-              <NativeSelect.Indicator />
-            </NativeSelect.Root>
+            <Select
+              width="3xs"
+              value={schedule.preset}
+              onChange={(value) => {
+                update({ schedule: { ...schedule, preset: value } });
+              }}
+            >
+              {PRESETS.map((preset) => (
+                <option key={preset} value={preset}>
+                  {preset}
+                </option>
+              ))}
+            </Select>
           </FormField>
         ) : null}
         {schedule.mode === "cron" ? (
-          <FormField
+          <TextField
             label="Cron expression"
             helper="minute hour day-of-month month day-of-week"
             problems={[...problemsAt("schedule"), ...linesAt(previewProblems, "schedule")]}
-          >
-            <Input
-              fontFamily="mono"
-              width="xs"
-              value={schedule.cron}
-              onChange={(event) => {
-                update({ schedule: { ...schedule, cron: event.currentTarget.value } });
-              }}
-            />
-          </FormField>
+            fontFamily="mono"
+            width="xs"
+            value={schedule.cron}
+            onChange={(value) => {
+              update({ schedule: { ...schedule, cron: value } });
+            }}
+          />
         ) : null}
         {schedule.mode !== "one-off" ? (
-          <FormField
+          <TextField
             label="Time zone"
             helper="An IANA name, like UTC or Europe/Berlin"
             problems={[...problemsAt("timezone"), ...linesAt(previewProblems, "timezone")]}
-          >
-            <Input
-              width="xs"
-              value={draft.timezone}
-              onChange={(event) => {
-                update({ timezone: event.currentTarget.value });
-              }}
-            />
-          </FormField>
+            width="xs"
+            value={draft.timezone}
+            onChange={(value) => {
+              update({ timezone: value });
+            }}
+          />
         ) : null}
       </HStack>
       <Stack gap={1} aria-live="polite" data-testid="schedule-preview">

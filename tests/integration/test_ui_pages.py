@@ -123,7 +123,7 @@ def test_the_nav_item_opens_the_artifacts_page_of_both_sources(
     expect(page.get_by_text(f"Nothing in {NEXUS_REPOSITORY} matches “zzz”.")).to_be_visible()
 
 
-def test_nexus_refusing_the_credentials_is_said_and_the_rest_works(
+def test_nexus_refusing_the_credentials_or_failing_is_said_and_the_rest_works(
     ui: UiStack, open_page: Callable[[str], Page]
 ) -> None:
     page = open_page("admin")
@@ -137,6 +137,11 @@ def test_nexus_refusing_the_credentials_is_said_and_the_rest_works(
         expect(page.get_by_role("region", name="hello-python")).to_be_visible()
     finally:
         ui.nexus.users[NEXUS_USER] = NEXUS_PASSWORD
+
+    # Nexus failing (every attempt of one listing answered 503) is said as such.
+    ui.nexus.fail_next(count=4, status=503, path_contains="/v1/repositories")
+    page.goto(f"{ui.base_url}{PAGES}/browse?source=nexus")
+    expect(page.get_by_role("alert")).to_contain_text("Nexus answered HTTP 503")
 
 
 def test_deploy_a_version_from_the_form_and_its_run_succeeds(

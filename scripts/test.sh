@@ -34,5 +34,16 @@ if [ -n "$stale" ]; then
     echo "Run 'npm run codegen && npm run build' in plugins/ui and commit the result." >&2
     exit 1
 fi
+echo "==> the lowest Airflow the package allows, for the pages' smoke test (tests/browser/lowest_airflow.py)"
+lowest=$(python tests/browser/lowest_airflow.py)
+lowest_venv=.test-runs/lowest-airflow/venv
+lowest_constraints=tests/browser/lowest-airflow-constraints.txt
+lowest_stamp="$lowest_venv/.installed-$lowest-$(cat pyproject.toml "$lowest_constraints" | sha256sum | cut -c1-16)"
+if [ ! -f "$lowest_stamp" ]; then
+    rm -rf "$lowest_venv"
+    python3 -m venv "$lowest_venv"
+    "$lowest_venv/bin/python" -m pip install -q -c "$lowest_constraints" "apache-airflow==$lowest" -e .
+    touch "$lowest_stamp"
+fi
 echo "==> pytest"
 pytest -q -ra "$@"

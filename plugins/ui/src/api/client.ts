@@ -26,7 +26,7 @@ export function loginUrl(next: string): string {
   return `${airflowBasePath()}api/v2/auth/login?${query.toString()}`;
 }
 
-const sessionMiddleware: Middleware = {
+export const sessionMiddleware: Middleware = {
   onRequest({ request }) {
     if (!SAFE_METHODS.has(request.method)) {
       request.headers.set("X-Job-Orchestrator", "1");

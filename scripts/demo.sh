@@ -31,10 +31,45 @@ cat <<BANNER
 
   Job Orchestrator (embedded default) is starting.
   Open   http://localhost:${AIRFLOW__API__PORT}/
+  Pages  http://localhost:${AIRFLOW__API__PORT}/plugin/job-orchestrator/  (Job Orchestrator in the navigation)
+  API    http://localhost:${AIRFLOW__API__PORT}/job-orchestrator/docs
   Login  admin / ${password}
   DAGs   ${AIRFLOW__CORE__DAGS_FOLDER}
   Jobs   ${AIRFLOW__JOB_ORCHESTRATOR__LOCAL_ARTIFACTS_ROOT}
   Stop   Ctrl-C
 
 BANNER
-exec .venv/bin/airflow standalone
+
+# airflow standalone does not stop its components cleanly on Ctrl-C: some linger as orphans
+# (apache/airflow#19260). So it runs in a session of its own, and this script stops that whole
+# process group itself, on Ctrl-C, on SIGTERM or when standalone exits: SIGTERM first, SIGKILL
+# for whatever is left after STOP_GRACE seconds.
+setsid .venv/bin/airflow standalone &
+standalone=$!
+
+# Whether a process of standalone's group is still running (zombies, waiting to be reaped, are not).
+group_alive() {
+    ps -e -o pgid=,stat= | awk -v group="$standalone" '$1 == group && $2 !~ /^Z/ { alive = 1 } END { exit !alive }'
+}
+
+stop_airflow() {
+    trap '' INT TERM
+    if group_alive; then
+        echo "Stopping Airflow..."
+        kill -TERM -- "-$standalone" 2>/dev/null || true
+        for _ in $(seq $((${STOP_GRACE:-20} * 5))); do
+            group_alive || break
+            sleep 0.2
+        done
+        kill -KILL -- "-$standalone" 2>/dev/null || true
+    fi
+    wait "$standalone" 2>/dev/null || true
+    echo "Stopped."
+}
+
+trap 'stop_airflow; exit 130' INT
+trap 'stop_airflow; exit 143' TERM
+status=0
+wait "$standalone" || status=$?
+stop_airflow
+exit "$status"

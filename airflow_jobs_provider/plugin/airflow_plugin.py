@@ -1,9 +1,9 @@
 """The Airflow plugin: Airflow's API server mounts the Job Orchestrator app under one prefix.
 
 Every Airflow process loads plugins, each task process too (for macros and listeners), but only
-the API server reads ``fastapi_apps`` and ``external_views``: the app, the API modules it imports
-(a second and more) and the menu links (a configuration read) are made when first read, not
-when the plugin is loaded.
+the API server reads ``fastapi_apps``, ``external_views`` and ``react_apps``: the app, the API
+modules it imports (a second and more), the menu links and the pages' entry (configuration
+reads) are made when first read, not when the plugin is loaded.
 """
 
 from __future__ import annotations
@@ -41,9 +41,17 @@ def _navigation_links() -> list[dict[str, Any]]:
     return navigation_links()
 
 
+@cache
+def _react_apps() -> list[dict[str, Any]]:
+    from airflow_jobs_provider.plugin.ui_assets import react_app
+
+    return [react_app(URL_PREFIX)]
+
+
 class JobOrchestratorPlugin(AirflowPlugin):
     """Registered through the ``airflow.plugins`` entry point and the provider's ``plugins``."""
 
     name = "job_orchestrator"
     fastapi_apps = _BuiltWhenRead(fastapi_apps)
     external_views = _BuiltWhenRead(_navigation_links)
+    react_apps = _BuiltWhenRead(_react_apps)

@@ -14,11 +14,12 @@ from fastapi import FastAPI
 
 from airflow_jobs_provider import __version__
 from airflow_jobs_provider.deployments.store import SpecStore, StoredDeployment
+from airflow_jobs_provider.plugin import ui_assets
 from airflow_jobs_provider.plugin.deleted_dags import DeletedDags
 from airflow_jobs_provider.plugin.errors import install_error_handlers
 from airflow_jobs_provider.plugin.one_off import OneOffTrigger
 from airflow_jobs_provider.plugin.releases import ReleaseWatch
-from airflow_jobs_provider.plugin.routes import actions, browse, deployments
+from airflow_jobs_provider.plugin.routes import actions, browse, deploy_form, deployments
 from airflow_jobs_provider.plugin.spec_cache import SpecListingCache
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,16 @@ def create_app(
             "a change authenticated by the session cookie must send `X-Job-Orchestrator: 1`."
         ),
         lifespan=lifespan,
+        docs_url=None,  # ui_assets serves the docs page, with Swagger UI from this package
     )
     app.state.one_off = trigger
     app.state.deleted_dags = keeper
     app.state.releases = watch
     app.state.spec_listing = SpecListingCache()
     install_error_handlers(app)
-    for module in (browse, deployments, actions):
+    for module in (browse, deployments, actions, deploy_form):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(ui_assets.router)
     return app
 
 

@@ -77,9 +77,8 @@ class JobsApi:
         return self.client.task_log_lines(dag_id, run_id, task_id, int(try_number))
 
 
-@pytest.fixture(scope="session")
-def jobs_stack(airflow_stack_factory: StackFactory, tmp_path_factory: pytest.TempPathFactory) -> AirflowStack:
-    root = tmp_path_factory.mktemp("jobs")
+def lay_out_jobs(root: Path) -> tuple[Path, Path]:
+    """``root/dags`` with the generator file and ``root/artifacts`` with the examples and the echo job."""
     dags, artifacts = root / "dags", root / "artifacts"
     dags.mkdir()
     shutil.copy(GENERATOR_FILE, dags / GENERATOR_FILE.name)
@@ -87,6 +86,13 @@ def jobs_stack(airflow_stack_factory: StackFactory, tmp_path_factory: pytest.Tem
     echo = artifacts / "tests" / "_" / "echo-job" / "1.0.0" / "echo.py"
     echo.parent.mkdir(parents=True)
     echo.write_text(ECHO_JOB)
+    return dags, artifacts
+
+
+@pytest.fixture(scope="session")
+def jobs_stack(airflow_stack_factory: StackFactory, tmp_path_factory: pytest.TempPathFactory) -> AirflowStack:
+    root = tmp_path_factory.mktemp("jobs")
+    dags, artifacts = lay_out_jobs(root)
     return airflow_stack_factory(
         name="jobs",
         dags_folder=dags,

@@ -27,7 +27,7 @@ TARGET = "guard-target"
 PATH_VALUES = {"name": TARGET, "source": "local", "repository": "examples"}
 # POST routes that change nothing (they check or compute): a viewer may call them. A new one
 # must be named here on purpose, or the guard counts it as a change.
-NON_CHANGING_POSTS = frozenset({"/api/v1/preflight"})
+NON_CHANGING_POSTS = frozenset({"/api/v1/preflight", "/api/v1/deploy-form/pod", "/api/v1/deploy-form/code"})
 SAFE_METHODS = frozenset({"get", "head", "options"})
 FOREIGN_ORIGIN = "https://attacker.example"
 

@@ -1,0 +1,107 @@
+/** When it runs: one-off, a preset or cron, in a time zone; the server says it in words. */
+import { Select } from "../../components/Controls";
+import { HStack, List, Spinner, Stack, Text } from "@chakra-ui/react";
+import { useQuery } from "@tanstack/react-query";
+
+import { api } from "../../api/client";
+import { describeProblem, unwrap } from "../../api/problems";
+import { ERROR_COLOR, FormField, TextField } from "../../components/FormField";
+import { Section } from "../../components/Section";
+import { useDebounced } from "../../components/useDebounced";
+import { parseProblem, problemsAt as linesAt } from "../../form/problems";
+import { formatRunTime, PRESETS, scheduleValue, type ScheduleMode } from "../../form/schedule";
+import type { PartProps } from "./types";
+
+export function SchedulePart({ draft, update, problemsAt }: PartProps) {
+  const { schedule } = draft;
+  const asked = useDebounced({ schedule: scheduleValue(schedule), timezone: draft.timezone.trim() });
+  const preview = useQuery({
+    queryKey: ["schedule-preview", asked.schedule, asked.timezone],
+    queryFn: async () => unwrap(await api.GET("/api/v1/deploy-form/schedule", { params: { query: asked } })),
+  });
+  // The preview's own 422 names the field, like a deploy's would.
+  const previewProblems =
+    preview.error && "lines" in preview.error ? (preview.error.lines as string[]).map(parseProblem) : [];
+  return (
+    <Section title="Schedule" level={3}>
+      <HStack align="start" wrap="wrap" gap={4}>
+        <FormField label="When">
+          <Select
+            width="xs"
+            value={schedule.mode}
+            onChange={(value) => {
+              update({ schedule: { ...schedule, mode: value as ScheduleMode } });
+            }}
+          >
+            <option value="one-off">Once, as soon as it is deployed</option>
+            <option value="preset">On a preset schedule</option>
+            <option value="cron">On a cron schedule</option>
+          </Select>
+        </FormField>
+        {schedule.mode === "preset" ? (
+          <FormField label="Preset" problems={problemsAt("schedule")}>
+            <Select
+              width="3xs"
+              value={schedule.preset}
+              onChange={(value) => {
+                update({ schedule: { ...schedule, preset: value } });
+              }}
+            >
+              {PRESETS.map((preset) => (
+                <option key={preset} value={preset}>
+                  {preset}
+                </option>
+              ))}
+            </Select>
+          </FormField>
+        ) : null}
+        {schedule.mode === "cron" ? (
+          <TextField
+            label="Cron expression"
+            helper="minute hour day-of-month month day-of-week"
+            problems={[...problemsAt("schedule"), ...linesAt(previewProblems, "schedule")]}
+            fontFamily="mono"
+            width="xs"
+            value={schedule.cron}
+            onChange={(value) => {
+              update({ schedule: { ...schedule, cron: value } });
+            }}
+          />
+        ) : null}
+        {schedule.mode !== "one-off" ? (
+          <TextField
+            label="Time zone"
+            helper="An IANA name, like UTC or Europe/Berlin"
+            problems={[...problemsAt("timezone"), ...linesAt(previewProblems, "timezone")]}
+            width="xs"
+            value={draft.timezone}
+            onChange={(value) => {
+              update({ timezone: value });
+            }}
+          />
+        ) : null}
+      </HStack>
+      <Stack gap={1} aria-live="polite" data-testid="schedule-preview">
+        {preview.isPending ? <Spinner size="sm" aria-label="Reading the schedule" /> : null}
+        {preview.data ? (
+          <>
+            <Text fontWeight="medium">{preview.data.description}</Text>
+            {preview.data.next_runs.length > 0 ? (
+              <>
+                <Text>Next runs:</Text>
+                <List.Root ps={5}>
+                  {preview.data.next_runs.map((run) => (
+                    <List.Item key={run}>{formatRunTime(run, preview.data.timezone)}</List.Item>
+                  ))}
+                </List.Root>
+              </>
+            ) : null}
+          </>
+        ) : null}
+        {preview.isError && previewProblems.length === 0 ? (
+          <Text color={ERROR_COLOR}>{describeProblem(preview.error)}</Text>
+        ) : null}
+      </Stack>
+    </Section>
+  );
+}

@@ -1,4 +1,11 @@
-import { defaultExecutor, newDraft, repeatedEnvNames, toSpec } from "./draft";
+import {
+  DEFAULT_VERSION,
+  defaultExecutor,
+  newDraft,
+  repeatedEnvNames,
+  toSpec,
+  withVersionMode,
+} from "./draft";
 
 const artifact = {
   source: "local" as const,
@@ -17,9 +24,11 @@ describe("the spec a draft sends", () => {
     expect(spec.schedule).toBe("none");
   });
 
-  it("pins the version or asks for the latest", () => {
-    const draft = { ...newDraft(artifact, "local", "me"), versionMode: "latest" as const };
-    expect(toSpec(draft).artifact.version).toBe("latest");
+  it("pins the version or asks for the latest, or the latest release", () => {
+    const draft = newDraft(artifact, "local", "me");
+    expect(toSpec(draft).artifact.version).toBe("1.1.0");
+    expect(toSpec({ ...draft, versionMode: "latest" }).artifact.version).toBe("latest");
+    expect(toSpec({ ...draft, versionMode: "latest-release" }).artifact.version).toBe("latest-release");
   });
 
   it("leaves out what the local executor cannot use", () => {
@@ -83,5 +92,34 @@ describe("the executor a new draft starts with", () => {
   it("is a pod where the admin allows it, else the local one", () => {
     expect(defaultExecutor(["kubernetes", "local"])).toBe("kubernetes");
     expect(defaultExecutor(["local"])).toBe("local");
+  });
+});
+
+describe("the version mode", () => {
+  it("is the latest release for a form opened without a version (a component, Deploy latest release)", () => {
+    const draft = newDraft({ ...artifact, version: DEFAULT_VERSION }, "local", "me");
+    expect(draft.versionMode).toBe("latest-release");
+    expect(toSpec(draft).artifact.version).toBe("latest-release");
+  });
+
+  it("is pinned when the user chose a version, and the keyword a spec names otherwise", () => {
+    for (const version of ["1.1.0", "2.0.0-RC1", "latest", "latest-release"]) {
+      const draft = newDraft({ ...artifact, version }, "local", "me");
+      expect([draft.versionMode, toSpec(draft).artifact.version]).toEqual([
+        version.startsWith("latest") ? version : "pinned",
+        version,
+      ]);
+    }
+  });
+
+  it("pins the newest version when pinning a draft opened on a keyword, and keeps a chosen one", () => {
+    const opened = newDraft({ ...artifact, version: "latest-release" }, "local", "me");
+    const pinned = { ...opened, ...withVersionMode(opened, "pinned", "2.0.0-RC1") };
+    expect([pinned.versionMode, toSpec(pinned).artifact.version]).toEqual(["pinned", "2.0.0-RC1"]);
+    const chosen = newDraft(artifact, "local", "me");
+    expect(withVersionMode(chosen, "latest", "2.0.0")).toEqual({ versionMode: "latest" });
+    expect(withVersionMode({ ...chosen, versionMode: "latest" }, "pinned", "2.0.0")).toEqual({
+      versionMode: "pinned",
+    });
   });
 });

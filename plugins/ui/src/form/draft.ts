@@ -5,7 +5,39 @@ import { scheduleValue, type ScheduleChoice } from "./schedule";
 export type Spec = Schemas["DeploymentSpec"];
 export type Source = Schemas["ArtifactSpec"]["source"];
 export type Executor = Spec["executor"];
-export type VersionMode = "pinned" | "latest";
+/** Pinned to one version, or resolved when each run starts (the spec's version keywords). */
+export type VersionMode = "pinned" | "latest" | "latest-release";
+
+/** The modes the form offers, in the order it lists them. */
+export const VERSION_MODES: readonly { mode: VersionMode; label: string }[] = [
+  { mode: "latest-release", label: "The latest release when each run starts (skips RC, beta, snapshots)" },
+  { mode: "latest", label: "The latest version when each run starts" },
+  { mode: "pinned", label: "This version, always" },
+];
+
+/** The version a form opened without one runs: the newest release when each run starts. */
+export const DEFAULT_VERSION = "latest-release";
+
+/** The mode a spec's version means: its keyword, else the pinned version itself. */
+export function versionModeOf(version: string): VersionMode {
+  return version === "latest" || version === "latest-release" ? version : "pinned";
+}
+
+/**
+ * The changes that choose `mode` (a select's value). Pinning a draft opened on a keyword starts
+ * from the newest version, which the user then changes if they want another.
+ */
+export function withVersionMode(draft: Draft, mode: string, newest: string | undefined): Partial<Draft> {
+  const versionMode = VERSION_MODES.find((choice) => choice.mode === mode)?.mode ?? "pinned";
+  if (versionMode !== "pinned" || versionModeOf(draft.artifact.version) === "pinned" || !newest)
+    return { versionMode };
+  return { versionMode, artifact: { ...draft.artifact, version: newest }, assets: [] };
+}
+
+/** The spec's version for a mode: the keyword, or the version chosen in the form. */
+function specVersion(mode: VersionMode, chosen: string): string {
+  return mode === "pinned" ? chosen : mode;
+}
 
 export interface EnvEntry {
   name: string;
@@ -72,7 +104,7 @@ export function newDraft(artifact: ArtifactChoice, executor: Executor, owner: st
   return {
     name: "",
     artifact,
-    versionMode: artifact.version === "latest" ? "latest" : "pinned",
+    versionMode: versionModeOf(artifact.version),
     assets: [],
     executor,
     runnerImage: "",
@@ -130,7 +162,7 @@ export function toSpec(draft: Draft): Spec {
       repository: draft.artifact.repository,
       group: draft.artifact.group,
       name: draft.artifact.name,
-      version: draft.versionMode === "latest" ? "latest" : draft.artifact.version,
+      version: specVersion(draft.versionMode, draft.artifact.version),
       assets: draft.assets,
     },
     executor: draft.executor,

@@ -1,4 +1,4 @@
-import { latestRelease, nameProblem } from "./naming";
+import { nameProblem } from "./naming";
 
 describe("deployment names, checked as typed", () => {
   it.each(["customer-sync-2-0-1", "a", "job-1"])("accepts %s", (name) => {
@@ -14,12 +14,5 @@ describe("deployment names, checked as typed", () => {
     ["a".repeat(41), "at most 40 characters (41 now)"],
   ])("refuses %j: %s", (name, problem) => {
     expect(nameProblem(name)).toBe(problem);
-  });
-});
-
-describe("the latest release", () => {
-  it("is the newest version that is not a snapshot", () => {
-    expect(latestRelease(["2.1.0-SNAPSHOT", "2.0.1", "2.0.0"])).toBe("2.0.1");
-    expect(latestRelease(["1.0-snapshot"])).toBeUndefined();
   });
 });

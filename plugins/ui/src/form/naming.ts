@@ -13,8 +13,3 @@ export function nameProblem(name: string): string | null {
   if (!NAME.test(name)) return "only lowercase letters, digits and '-'";
   return null;
 }
-
-/** The newest version that is a release (not a -SNAPSHOT); versions come newest first. */
-export function latestRelease(versions: readonly string[]): string | undefined {
-  return versions.find((version) => !/-SNAPSHOT$/i.test(version));
-}

@@ -29,7 +29,6 @@ import { usePagePath } from "../components/PageLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { READ_ONLY_REASON, useFormOptions } from "../components/useFormOptions";
 import { formatDate, formatSize } from "../format";
-import { latestRelease } from "../form/naming";
 
 const SOURCE_LABELS: Record<string, string> = { nexus: "Nexus", local: "Local folder" };
 
@@ -291,7 +290,6 @@ function ComponentCard(props: {
   const headingId = useId();
   const pagePath = usePagePath();
   const [openVersion, setOpenVersion] = useState<string | null>(null);
-  const release = latestRelease(component.versions);
   const deployPath = (version: string) =>
     pagePath(
       "deploy",
@@ -308,10 +306,10 @@ function ComponentCard(props: {
             {component.group ? <Text color="fg.muted">{component.group}</Text> : null}
           </Box>
           <DeployLink
-            to={release ? deployPath(release) : ""}
+            to={deployPath("latest-release")}
             mayDeploy={props.mayDeploy}
-            disabledReason={release ? undefined : "There is no release version (only snapshots)."}
-            label={release ? `Deploy latest release (${release})` : "Deploy latest release"}
+            label="Deploy latest release"
+            ariaLabel={`Deploy the latest release of ${component.name}`}
           />
         </HStack>
         <Table.Root size="sm">
@@ -403,20 +401,13 @@ function VersionRow(props: {
   );
 }
 
-function DeployLink(props: {
-  to: string;
-  mayDeploy: boolean;
-  label: string;
-  ariaLabel?: string;
-  disabledReason?: string | undefined;
-}) {
-  const reason = props.mayDeploy ? props.disabledReason : READ_ONLY_REASON;
-  if (reason !== undefined || !props.to) {
+function DeployLink(props: { to: string; mayDeploy: boolean; label: string; ariaLabel?: string }) {
+  if (!props.mayDeploy) {
     return (
       <Button
         size="xs"
         disabled
-        title={reason}
+        title={READ_ONLY_REASON}
         aria-label={props.ariaLabel}
         aria-describedby="read-only-reason"
       >

@@ -12,7 +12,14 @@ import { ApiProblem, unwrap } from "../api/problems";
 import { usePagePath } from "../components/PageLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { READ_ONLY_REASON, useFormOptions } from "../components/useFormOptions";
-import { defaultExecutor, newDraft, toSpec, type ArtifactChoice, type Draft } from "../form/draft";
+import {
+  DEFAULT_VERSION,
+  defaultExecutor,
+  newDraft,
+  toSpec,
+  type ArtifactChoice,
+  type Draft,
+} from "../form/draft";
 import { parseProblem, problemsAt, unclaimed, type FieldProblem } from "../form/problems";
 import { ConfigurationPart } from "./deploy/ConfigurationPart";
 import { DeployedPart } from "./deploy/DeployedPart";
@@ -61,7 +68,7 @@ export function DeployPage() {
       repository: params.get("repository") ?? "",
       group: params.get("group") ?? "",
       name: params.get("name") ?? "",
-      version: params.get("version") ?? "latest",
+      version: params.get("version") ?? DEFAULT_VERSION,
     }),
     [params],
   );

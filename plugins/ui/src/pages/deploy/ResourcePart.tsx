@@ -1,4 +1,4 @@
-/** (1) Resource to run: the name, the version (pinned or latest) and the files to run, in order. */
+/** (1) Resource to run: the name, the version (pinned, latest or latest release) and the files to run, in order. */
 import { CheckboxField, Select } from "../../components/Controls";
 import { HStack, Input, Stack, Text } from "@chakra-ui/react";
 import { useQuery } from "@tanstack/react-query";
@@ -10,6 +10,7 @@ import { ItemButtons } from "../../components/ListEditors";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { Section } from "../../components/Section";
 import { move, removeAt, toggle } from "../../form/lists";
+import { VERSION_MODES, versionModeOf, withVersionMode } from "../../form/draft";
 import { nameProblem } from "../../form/naming";
 import type { PartProps } from "./types";
 
@@ -35,7 +36,7 @@ export function ResourcePart({ draft, update, problemsAt }: PartProps) {
       artifact.name,
       artifact.version,
     ],
-    enabled: artifact.version !== "latest",
+    enabled: versionModeOf(artifact.version) === "pinned",
     queryFn: async () =>
       unwrap(
         await api.GET("/api/v1/sources/{source}/repositories/{repository}/assets", {
@@ -73,11 +74,14 @@ export function ResourcePart({ draft, update, problemsAt }: PartProps) {
             width="xs"
             value={draft.versionMode}
             onChange={(value) => {
-              update({ versionMode: value === "latest" ? "latest" : "pinned" });
+              update(withVersionMode(draft, value, versions.data?.[0]));
             }}
           >
-            <option value="pinned">This version, always</option>
-            <option value="latest">The latest version when each run starts</option>
+            {VERSION_MODES.map(({ mode, label }) => (
+              <option key={mode} value={mode}>
+                {label}
+              </option>
+            ))}
           </Select>
         </FormField>
         {draft.versionMode === "pinned" ? (

@@ -50,9 +50,16 @@ JOB_ORCHESTRATOR_LDAP_TIMEOUT = _ldap.seconds("TIMEOUT", default=10.0)
 
 # Airflow roles per LDAP group, synced at every login; members of a required group are Users
 # unless the mapping says otherwise. Everyone else gets the registration role, which has no rights.
-AUTH_ROLES_MAPPING = _ldap.roles_mapping(
-    "ROLES_MAPPING", default={group: ["User"] for group in JOB_ORCHESTRATOR_REQUIRED_GROUPS}
-)
+# Every mapped group also gets the pages role: under FAB only roles that may read Plugins see the
+# Job Orchestrator pages (apache/airflow#51299). FAB_ROLES cannot grant that (it creates the role
+# without permissions), so [fab] custom_roles declares it (docs/admin-guide.md).
+JOB_ORCHESTRATOR_PAGES_ROLE = _ldap.text("PAGES_ROLE", default="Job Orchestrator")
+AUTH_ROLES_MAPPING = {
+    group: roles if JOB_ORCHESTRATOR_PAGES_ROLE in roles else [*roles, JOB_ORCHESTRATOR_PAGES_ROLE]
+    for group, roles in _ldap.roles_mapping(
+        "ROLES_MAPPING", default={group: ["User"] for group in JOB_ORCHESTRATOR_REQUIRED_GROUPS}
+    ).items()
+}
 AUTH_ROLES_SYNC_AT_LOGIN = True
 AUTH_USER_REGISTRATION = True
 AUTH_USER_REGISTRATION_ROLE = "Public"

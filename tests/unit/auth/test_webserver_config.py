@@ -41,7 +41,11 @@ def test_minimal_environment_gives_a_working_ldap_login(ldap_env: dict[str, str]
     assert settings.bind_password == "s3cret"
     assert "s3cret" not in repr(settings)
     assert settings.required_groups.groups == (DATA_OFFICE, CONTRACTORS)
-    assert settings.roles_mapping == {DATA_OFFICE: ["User"], CONTRACTORS: ["User"]}
+    # every group also gets the role that may read Plugins, so it sees the pages (#51299)
+    assert settings.roles_mapping == {
+        DATA_OFFICE: ["User", "Job Orchestrator"],
+        CONTRACTORS: ["User", "Job Orchestrator"],
+    }
     assert (settings.user_search_filter, settings.uid_field, settings.group_field) == (
         "(objectClass=inetOrgPerson)",
         "uid",
@@ -64,9 +68,24 @@ def test_everything_can_be_set(
     monkeypatch.setenv("JOB_ORCHESTRATOR_LDAP_UID_FIELD", "sAMAccountName")
     settings = LdapLoginSettings.from_flask_config(load_webserver_config(TEMPLATE))
     assert settings.bind_password == "from-a-secret"
-    assert settings.roles_mapping == {DATA_OFFICE: ["Op", "User"]}
+    assert settings.roles_mapping == {DATA_OFFICE: ["Op", "User", "Job Orchestrator"]}
     assert settings.group_search_base == "ou=groups,dc=example,dc=org"
     assert (settings.use_starttls, settings.timeout, settings.uid_field) == (True, 2.5, "sAMAccountName")
+
+
+def test_the_pages_role_is_added_once_to_every_mapped_group(
+    ldap_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOB_ORCHESTRATOR_LDAP_PAGES_ROLE", "Data Pages")
+    monkeypatch.setenv(
+        "JOB_ORCHESTRATOR_LDAP_ROLES_MAPPING",
+        f'{{"{DATA_OFFICE}": ["User"], "{CONTRACTORS}": ["Data Pages", "Viewer"]}}',
+    )
+    settings = LdapLoginSettings.from_flask_config(load_webserver_config(TEMPLATE))
+    assert settings.roles_mapping == {
+        DATA_OFFICE: ["User", "Data Pages"],
+        CONTRACTORS: ["Data Pages", "Viewer"],
+    }
 
 
 @pytest.mark.parametrize(

@@ -580,9 +580,12 @@ def test_login_config_takes_the_stack_settings(
         "cn=data.office.contractors,ou=groups,dc=example,dc=org",
     ]
     assert config["AUTH_ROLES_MAPPING"] == {
-        "cn=data.office,ou=groups,dc=example,dc=org": ["User"],
-        "cn=data.office.contractors,ou=groups,dc=example,dc=org": ["Viewer"],
+        "cn=data.office,ou=groups,dc=example,dc=org": ["User", "Job Orchestrator"],
+        "cn=data.office.contractors,ou=groups,dc=example,dc=org": ["Viewer", "Job Orchestrator"],
     }
+    # the role the template adds is declared, with the right Airflow needs to list plugin pages
+    declared = json.loads(environment["AIRFLOW__FAB__CUSTOM_ROLES"])
+    assert declared == {"Job Orchestrator": [{"action": "can_read", "resource": "Plugins"}]}
 
 
 def test_password_check_refuses_a_wrong_password() -> None:

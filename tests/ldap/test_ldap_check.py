@@ -67,7 +67,7 @@ def test_a_member_is_admitted_with_roles(check: Check, directory: SlapdServer) -
     assert f"OK   Airflow's bind as {directory.bind_dn} works" in output
     assert f"OK   user 'alice' is {directory.user_dn('alice')}" in output
     assert f"OK   groups: {DATA_OFFICE}" in output
-    assert "OK   roles at login: Public, User" in output
+    assert "OK   roles at login: Job Orchestrator, Public, User" in output
     assert "may log in" in output
 
 
@@ -75,7 +75,7 @@ def test_a_member_through_a_group_entry_is_admitted(check: Check, directory: Sla
     code, output = check(ldap_environment(directory), "dave")
     assert code == EXIT_ADMITTED, output
     assert f"groups: {CONTRACTORS}" in output
-    assert "roles at login: Public, Viewer" in output
+    assert "roles at login: Job Orchestrator, Public, Viewer" in output
 
 
 @pytest.mark.parametrize("outsider", ["bob", "carol"])

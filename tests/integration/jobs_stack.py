@@ -37,6 +37,17 @@ NAVIGATION_LINKS = {
 }
 
 
+def echo_spec(name: str, **changes: Any) -> dict[str, Any]:
+    """A deployment of the echo job, scheduled daily (it runs when asked to)."""
+    return {
+        "name": name,
+        "artifact": {"source": "local", "repository": "tests", "name": "echo-job", "version": "1.0.0"},
+        "executor": "local",
+        "schedule": "@daily",
+        **changes,
+    }
+
+
 class JobsApi:
     """The plugin's API as one Airflow user, with a token from ``POST /auth/token``."""
 

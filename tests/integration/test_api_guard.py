@@ -17,7 +17,7 @@ import requests
 
 from tests.integration.airflow_stack import AirflowStack
 from tests.integration.hostile_corpus import ARRIVING, REFUSED, Refused
-from tests.integration.jobs_stack import API_PATH, ECHO_MARKER, jobs_api
+from tests.integration.jobs_stack import API_PATH, ECHO_MARKER, echo_spec, jobs_api
 
 pytestmark = pytest.mark.integration
 
@@ -30,16 +30,6 @@ PATH_VALUES = {"name": TARGET, "source": "local", "repository": "examples"}
 NON_CHANGING_POSTS = frozenset({"/api/v1/preflight", "/api/v1/deploy-form/pod", "/api/v1/deploy-form/code"})
 SAFE_METHODS = frozenset({"get", "head", "options"})
 FOREIGN_ORIGIN = "https://attacker.example"
-
-
-def echo_spec(name: str, **changes: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "artifact": {"source": "local", "repository": "tests", "name": "echo-job", "version": "1.0.0"},
-        "executor": "local",
-        "schedule": "@daily",
-        **changes,
-    }
 
 
 def routes(stack: AirflowStack) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ from airflow_jobs_provider.artifacts.reference import (
     AssetInfo,
     ResolvedArtifact,
 )
-from airflow_jobs_provider.artifacts.versions import is_release
+from airflow_jobs_provider.artifacts.versions import first_release
 from airflow_jobs_provider.runner.detect import SUPPORTED_EXTENSIONS, extension
 
 DEFAULT_DOWNLOAD_TIMEOUT_SECONDS = 60.0
@@ -92,13 +92,13 @@ class ArtifactSource(ABC):
             raise ArtifactNotFoundError(f"{ref.coordinates}: the component has no version")
         if ref.version != LATEST_RELEASE:
             return versions[0]
-        releases = [version for version in versions if is_release(version)]
-        if not releases:
+        release = first_release(versions)
+        if release is None:
             raise ArtifactNotFoundError(
                 f"{ref.coordinates}: every version is a pre-release ({', '.join(versions[:10])}); "
                 "deploy 'latest' to run the newest of them"
             )
-        return releases[0]
+        return release
 
 
 def is_runnable(asset: AssetInfo) -> bool:

@@ -189,6 +189,11 @@ def is_release(version: str) -> bool:
     )
 
 
+def first_release(versions: Iterable[str]) -> str | None:
+    """The first release of ``versions`` (given newest first): what ``latest-release`` runs."""
+    return next((version for version in versions if is_release(version)), None)
+
+
 def _flatten(items: list[_Item]) -> Iterable[_Item]:
     for item in items:
         if isinstance(item, list):

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from airflow_jobs_provider.artifacts.reference import MOVING_VERSIONS
-from airflow_jobs_provider.artifacts.versions import is_release, version_key
+from airflow_jobs_provider.artifacts.versions import first_release, version_key
 from airflow_jobs_provider.deployments.spec import ArtifactSpec
 from airflow_jobs_provider.plugin.poller import Poller
 
@@ -47,10 +47,9 @@ def newest_release(component: Component) -> str | None:
     """The newest version of ``component`` that is no pre-release (what ``latest-release`` runs)."""
     from airflow_jobs_provider.artifacts.registry import get_artifact_source
 
-    versions = get_artifact_source(component.source).versions(
-        component.repository, component.group, component.name
+    return first_release(
+        get_artifact_source(component.source).versions(component.repository, component.group, component.name)
     )
-    return next((version for version in versions if is_release(version)), None)
 
 
 class ReleaseWatch(Poller):

@@ -12,13 +12,14 @@ from pathlib import Path
 TEMP_PREFIX = ".tmp-"
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str, *, temp_prefix: str = TEMP_PREFIX) -> None:
     """Readers see the old file or the new one, never a part; a crash before the rename keeps the old.
 
     Written to a temporary file in the same folder, flushed to disk, renamed over ``path``, and
-    the folder flushed too, so the rename itself survives a power loss.
+    the folder flushed too, so the rename itself survives a power loss. A writer outside the
+    store's lock passes its own ``temp_prefix``: the store removes stray ``TEMP_PREFIX`` files.
     """
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".partial")
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix, suffix=".partial")
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), 0o644)

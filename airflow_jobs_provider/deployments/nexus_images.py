@@ -9,10 +9,7 @@ never calls Nexus, so a Nexus outage cannot break the DAGs of images already dep
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from airflow_jobs_provider.artifacts.errors import ArtifactError
 from airflow_jobs_provider.artifacts.versions import newest_first
 from airflow_jobs_provider.deployments.catalogs import RunnerImage
+from airflow_jobs_provider.deployments.files import write_atomically
 from airflow_jobs_provider.deployments.image_reference import check_image_reference
 
 log = logging.getLogger(__name__)
@@ -69,9 +67,10 @@ def refresh_nexus_images(*, clock: Callable[[], float] = time.time) -> None:
     except (ArtifactError, ValueError) as exc:
         log.warning("Could not list the runner images of Nexus repository %r: %s", repository, exc)
         return
-    _write_atomically(
-        path, _KeptImages(repository=repository, read_at=clock(), images=images).model_dump_json(indent=1)
-    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kept = _KeptImages(repository=repository, read_at=clock(), images=images)
+    # Not the store's temporary prefix: the store removes those, and this writer holds no lock.
+    write_atomically(path, kept.model_dump_json(indent=1), temp_prefix=f".{path.name}.")
 
 
 class _KeptImages(BaseModel):
@@ -121,15 +120,3 @@ def _list_images(repository: str, registry: str) -> list[RunnerImage]:
                 continue
             images.append(RunnerImage(image=reference, label=f"{name}:{tag}", origin=origin))
     return images
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(partial, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(partial)

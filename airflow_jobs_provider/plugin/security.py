@@ -85,6 +85,11 @@ def may_read_dags(user: BaseUser) -> bool:
     return get_auth_manager().is_authorized_dag(method="GET", user=user)
 
 
+def may_edit_dags(user: BaseUser) -> bool:
+    """The right to edit DAGs in general: what deploying a new name needs."""
+    return get_auth_manager().is_authorized_dag(method="PUT", user=user)
+
+
 def require_dag_read(user: UserDep) -> BaseUser:
     """Browsing artifacts and catalogs needs the right to read DAGs in general."""
     if not may_read_dags(user):
@@ -98,7 +103,7 @@ def require_dag_edit(user: UserDep) -> BaseUser:
     A dependency runs before the body is validated, so a reader hears 403, not what is wrong
     with a spec they could not deploy anyway.
     """
-    if not get_auth_manager().is_authorized_dag(method="PUT", user=user):
+    if not may_edit_dags(user):
         raise _forbidden("editing DAGs")
     return user
 

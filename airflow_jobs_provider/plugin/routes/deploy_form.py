@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from airflow.api_fastapi.app import get_auth_manager
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
@@ -29,7 +28,7 @@ from airflow_jobs_provider.deployments.store import StoredDeployment
 from airflow_jobs_provider.plugin.errors import ApiError
 from airflow_jobs_provider.plugin.guarded_route import GuardedRoute
 from airflow_jobs_provider.plugin.schemas import CodeOut
-from airflow_jobs_provider.plugin.security import DagReader
+from airflow_jobs_provider.plugin.security import DagReader, may_edit_dags
 
 router = APIRouter(route_class=GuardedRoute, prefix="/deploy-form", tags=["Deploy form"])
 
@@ -73,7 +72,7 @@ def form_options(user: DagReader) -> FormOptions:
     resources = policy.default_resources
     return FormOptions(
         user_name=user.get_name(),
-        may_deploy=get_auth_manager().is_authorized_dag(method="PUT", user=user),
+        may_deploy=may_edit_dags(user),
         allowed_executors=sorted(policy.allowed_executors),
         default_resources=ResourcesOut(
             cpu_request=resources.cpu_request,

@@ -1,0 +1,3 @@
+export type { Language, MessageKey } from "./catalogues";
+export { Formats } from "./formats";
+export { useFormats, useLanguage, useT, type Translate } from "./useI18n";

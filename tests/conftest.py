@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fakes.kubernetes_api",
     "tests.ldap.slapd",
     "tests.browser.chromium",
+    "tests.browser.ui_fixtures",
 ]

@@ -12,6 +12,7 @@ AXE_SCRIPT = REPO / "plugins" / "ui" / "node_modules" / "axe-core" / "axe.min.js
 IMAGES = REPO / "docs" / "images"
 PAGES_ROOT = "[data-job-orchestrator]"
 VIEWPORT = {"width": 1280, "height": 800}
+PAGES = "/plugin/job-orchestrator"
 
 
 def log_in(page: Page, base_url: str, token: str) -> None:
@@ -56,3 +57,11 @@ def screenshot(page: Page, name: str) -> None:
     """A picture for the user guide (docs/images/<name>.png), at the size the guide assumes."""
     IMAGES.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(IMAGES / f"{name}.png"))
+
+
+def assert_accessible(page: Page) -> None:
+    assert serious_accessibility_findings(page) == []
+
+
+def choose(page: Page, label: str, value: str) -> None:
+    page.get_by_role("combobox", name=label).select_option(value)

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import (
-    VIEWPORT,
-    foreign_requests,
-    log_in,
-    screenshot,
-    serious_accessibility_findings,
-)
+from tests.browser.pages import PAGES, assert_accessible, choose, screenshot
 from tests.browser.ui_stack import (
     NEXUS_COMPONENTS,
     NEXUS_PASSWORD,
@@ -28,52 +22,11 @@ from tests.browser.ui_stack import (
     NEXUS_REPOSITORY,
     NEXUS_USER,
     RUNNER_IMAGE,
-    USERS,
     UiStack,
-    start_nexus,
-    start_ui_stack,
 )
-from tests.integration.airflow_stack import StackFactory
 from tests.integration.jobs_stack import ECHO_MARKER, JobsApi
 
 pytestmark = pytest.mark.integration
-
-PAGES = "/plugin/job-orchestrator"
-
-
-@pytest.fixture(scope="module")
-def ui(airflow_stack_factory: StackFactory, tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiStack]:
-    nexus = start_nexus()
-    try:
-        stack = start_ui_stack(airflow_stack_factory, tmp_path_factory.mktemp("ui"), nexus, name="ui")
-        yield stack
-        stack.airflow.stop()
-    finally:
-        nexus.stop()
-
-
-@pytest.fixture
-def open_page(ui: UiStack, new_page: Callable[[], Page]) -> Iterator[Callable[[str], Page]]:
-    """A logged-in page at 1280x800; after the test, no request may have left Airflow's origin."""
-    watched: list[list[str]] = []
-
-    def open_as(user: str) -> Page:
-        page = new_page()
-        page.set_viewport_size(VIEWPORT)
-        watched.append(foreign_requests(page, ui.base_url))
-        log_in(page, ui.base_url, ui.airflow.client_for(user, USERS[user][1]).login())
-        return page
-
-    yield open_as
-    assert [url for urls in watched for url in urls] == []
-
-
-def assert_accessible(page: Page) -> None:
-    assert serious_accessibility_findings(page) == []
-
-
-def choose(page: Page, label: str, value: str) -> None:
-    page.get_by_role("combobox", name=label).select_option(value)
 
 
 def test_the_nav_item_opens_the_artifacts_page_of_both_sources(

@@ -46,6 +46,7 @@ from airflow_jobs_provider.plugin.one_off import OneOffTrigger
 from airflow_jobs_provider.plugin.preflight import preflight
 from airflow_jobs_provider.plugin.releases import ReleaseWatch
 from airflow_jobs_provider.plugin.routes.common import UiUrl, valid_deployment
+from airflow_jobs_provider.plugin.schedule_words import Language
 from airflow_jobs_provider.plugin.schemas import (
     CodeOut,
     ConflictOut,
@@ -58,7 +59,6 @@ from airflow_jobs_provider.plugin.schemas import (
     RevisionOut,
     dag_id_of,
 )
-from airflow_jobs_provider.plugin.schedule_words import Language
 from airflow_jobs_provider.plugin.security import (
     DagEditor,
     DagReader,

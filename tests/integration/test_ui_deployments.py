@@ -84,10 +84,11 @@ def test_a_run_goes_from_queued_to_success_by_itself_and_the_actions_reach_airfl
     expect(run_state(page, name)).to_have_attribute("data-run-state", "none")
 
     # Pause from the list: Airflow's DAG is paused, and a run triggered meanwhile stays queued.
-    switch = listed.get_by_label(f"{name} is active")
+    switch = listed.get_by_label(f"Active: {name}")
     expect(switch).to_be_checked()
-    switch.uncheck()
+    switch.press("Space")  # as a keyboard user (its drawn control covers the input from the mouse)
     wait_paused(ui, dag_id, True)
+    expect(switch).not_to_be_checked()
     expect(listed.locator("[data-dag-state]")).to_have_attribute("data-dag-state", "paused")
     expect(listed.get_by_role("button", name=f"Run now: {name}")).to_be_disabled()
     ui.airflow.client.trigger(dag_id)
@@ -95,7 +96,7 @@ def test_a_run_goes_from_queued_to_success_by_itself_and_the_actions_reach_airfl
     assert_accessible(page)
 
     # Resume: Airflow runs the queued run, and the list shows it succeed by itself.
-    switch.check()
+    switch.press("Space")
     wait_paused(ui, dag_id, False)
     expect(run_state(page, name)).to_have_attribute("data-run-state", "success", timeout=RUN_TIMEOUT_MS)
     expect(listed).to_contain_text("took")

@@ -6,6 +6,9 @@ import { DeploymentRow } from "./DeploymentRow";
 import { InvalidSpecRow } from "./InvalidSpecRow";
 import { ariaSort, sortBy, type Sort, type SortField } from "./listView";
 
+/** The direction a sorted column shows (aria-sort says it to assistive technologies). */
+const SORT_ARROWS = { ascending: "▲", descending: "▼", none: "" } as const;
+
 type Column = { label: MessageKey; sort?: SortField };
 
 const COLUMNS: Column[] = [
@@ -38,7 +41,7 @@ function ColumnHeader(props: { column: Column; sort: Sort; onSort: (sort: Sort) 
         }}
       >
         {t(column.label)}
-        {order === "ascending" ? " ▲" : order === "descending" ? " ▼" : ""}
+        <span aria-hidden>{SORT_ARROWS[order]}</span>
       </Button>
     </Table.ColumnHeader>
   );

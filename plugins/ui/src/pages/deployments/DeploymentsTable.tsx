@@ -14,12 +14,10 @@ type Column = { label: MessageKey; sort?: SortField };
 const COLUMNS: Column[] = [
   { label: "deployments.column.name", sort: "name" },
   { label: "deployments.column.artifact" },
-  { label: "deployments.column.runner" },
-  { label: "deployments.column.schedule" },
+  { label: "deployments.column.schedule", sort: "next_run" },
   { label: "deployments.column.active" },
   { label: "deployments.column.latestRun", sort: "state" },
   { label: "deployments.column.lastRun", sort: "last_run" },
-  { label: "deployments.column.nextRun", sort: "next_run" },
   { label: "deployments.column.deployed", sort: "deployed_at" },
 ];
 

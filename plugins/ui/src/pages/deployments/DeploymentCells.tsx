@@ -53,12 +53,25 @@ export function ScheduleCell({ deployment }: { deployment: Deployment }) {
   );
 }
 
-/** The latest run's state, why it failed, and its try's log in Airflow's own log view. */
+/** The latest run: its state, when it started and ended, why it failed, and its try's log in Airflow's log view. */
 export function LatestRunCell({ run }: { run: Run }) {
   const t = useT();
+  const formats = useFormats();
+  const seconds = run ? Formats.secondsBetween(run.start_date, run.end_date) : null;
   return (
     <Stack gap={1} align="start" data-testid="latest-run">
       <RunStateBadge state={run?.state} hasRun={run != null} />
+      {run?.start_date ? (
+        <Stack gap={0} fontSize="xs">
+          <Text>{t("deployments.started", { when: formats.dateTime(run.start_date) })}</Text>
+          {run.end_date ? (
+            <Text>{t("deployments.ended", { when: formats.dateTime(run.end_date) })}</Text>
+          ) : null}
+          {seconds !== null ? (
+            <Text>{t("deployments.took", { duration: formats.duration(seconds) })}</Text>
+          ) : null}
+        </Stack>
+      ) : null}
       {run?.failure_reason ? (
         <Text fontSize="xs" color="fg.error" data-testid="failure-reason">
           {run.failure_reason}
@@ -68,23 +81,6 @@ export function LatestRunCell({ run }: { run: Run }) {
         <Link variant="underline" fontSize="xs" href={run.log_url}>
           {t("deployments.log", { count: run.try_number ?? 1 })}
         </Link>
-      ) : null}
-    </Stack>
-  );
-}
-
-/** When the latest run started and ended, and how long it took. */
-export function LastRunCell({ run }: { run: Run }) {
-  const t = useT();
-  const formats = useFormats();
-  if (!run) return <Text>{t("common.none")}</Text>;
-  const seconds = Formats.secondsBetween(run.start_date, run.end_date);
-  return (
-    <Stack gap={0} fontSize="xs">
-      <Text>{t("deployments.started", { when: formats.dateTime(run.start_date) })}</Text>
-      {run.end_date ? <Text>{t("deployments.ended", { when: formats.dateTime(run.end_date) })}</Text> : null}
-      {seconds !== null ? (
-        <Text>{t("deployments.took", { duration: formats.duration(seconds) })}</Text>
       ) : null}
     </Stack>
   );

@@ -4,7 +4,7 @@ import { Link as RouterLink } from "react-router-dom";
 import type { Schemas } from "../../api/client";
 import { usePagePath } from "../../components/PageLinks";
 import { useDeploymentActions } from "../../deployments/useDeploymentActions";
-import { ArtifactCell, DeployedCell, LastRunCell, LatestRunCell, ScheduleCell } from "./DeploymentCells";
+import { ArtifactCell, DeployedCell, LatestRunCell, ScheduleCell } from "./DeploymentCells";
 import { PauseSwitch } from "./PauseSwitch";
 import { RowActions } from "./RowActions";
 
@@ -47,11 +47,8 @@ export function DeploymentRow({
           actions={actions}
         />
       </Table.Cell>
-      <Table.Cell>
+      <Table.Cell minW="11rem">
         <LatestRunCell run={status.latest_run} />
-      </Table.Cell>
-      <Table.Cell minW="10rem">
-        <LastRunCell run={status.latest_run} />
       </Table.Cell>
       <Table.Cell minW="8rem">
         <DeployedCell deployment={deployment} />

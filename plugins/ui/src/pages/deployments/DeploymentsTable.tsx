@@ -16,8 +16,7 @@ const COLUMNS: Column[] = [
   { label: "deployments.column.artifact" },
   { label: "deployments.column.schedule", sort: "next_run" },
   { label: "deployments.column.active" },
-  { label: "deployments.column.latestRun", sort: "state" },
-  { label: "deployments.column.lastRun", sort: "last_run" },
+  { label: "deployments.column.latestRun", sort: "last_run" },
   { label: "deployments.column.deployed", sort: "deployed_at" },
 ];
 

@@ -5,7 +5,7 @@ import { unwrap } from "../../api/problems";
 import { DEPLOYMENTS_KEY } from "../../deployments/useDeploymentActions";
 import type { ListApiQuery } from "./listView";
 
-export const REFRESH_MS = 4_000;
+const REFRESH_MS = 4_000;
 
 interface ListAnswer {
   list: Schemas["DeploymentList"];

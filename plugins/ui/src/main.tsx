@@ -13,6 +13,7 @@ import { Navigate, Route, Routes } from "react-router-dom";
 
 import { ArtifactsPage } from "./pages/ArtifactsPage";
 import { DeployPage } from "./pages/DeployPage";
+import { DeploymentPage } from "./pages/DeploymentPage";
 import { hostOrLocalSystem } from "./theme";
 
 function JobOrchestrator() {
@@ -27,6 +28,7 @@ function JobOrchestrator() {
             <Route index element={<Navigate replace to="browse" />} />
             <Route path="browse" element={<ArtifactsPage />} />
             <Route path="deploy" element={<DeployPage />} />
+            <Route path="deployments/:name" element={<DeploymentPage />} />
             <Route path="*" element={<Navigate replace to="browse" />} />
           </Routes>
         </Box>

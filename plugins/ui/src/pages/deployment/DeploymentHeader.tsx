@@ -1,7 +1,7 @@
 import { HStack, Heading, Link, Stack, Text } from "@chakra-ui/react";
 import { Link as RouterLink } from "react-router-dom";
 
-import type { Schemas } from "../../api/client";
+import { airflowBasePath, type Schemas } from "../../api/client";
 import { usePagePath } from "../../components/PageLinks";
 import { RunStateBadge } from "../../deployments/RunStateBadge";
 import { useFormats, useT } from "../../i18n";
@@ -31,6 +31,14 @@ export function DeploymentHeader({
       </Heading>
       <HStack wrap="wrap" gap={3} data-testid="deployment-status">
         <Text>{t("deployment.header.dag")}</Text>
+        {deployment.dag_id ? (
+          <Link
+            variant="underline"
+            href={`${airflowBasePath()}dags/${encodeURIComponent(deployment.dag_id)}`}
+          >
+            {deployment.dag_id}
+          </Link>
+        ) : null}
         <DagStateBadge state={deployment.status.dag_state} />
         <Text>{t("deployment.header.latestRun")}</Text>
         <RunStateBadge state={run?.state} hasRun={run != null} />

@@ -1,22 +1,17 @@
 import { HStack, Heading, Link, Stack, Text } from "@chakra-ui/react";
 import { Link as RouterLink } from "react-router-dom";
 
-import { airflowBasePath, type Schemas } from "../../api/client";
+import { airflowBasePath } from "../../api/client";
 import { usePagePath } from "../../components/PageLinks";
 import { RunStateBadge } from "../../deployments/RunStateBadge";
 import { useFormats, useT } from "../../i18n";
 import { DagStateBadge } from "./DagStateBadge";
 import { DeploymentActions } from "./DeploymentActions";
 import { NewerReleaseNotice } from "./NewerReleaseNotice";
+import type { DeploymentView } from "./types";
 
 /** The deployment's name, where Airflow stands with it, who deployed it, and what can be done. */
-export function DeploymentHeader({
-  deployment,
-  mayEdit,
-}: {
-  deployment: Schemas["DeploymentOut"];
-  mayEdit: boolean;
-}) {
+export function DeploymentHeader({ deployment, mayEdit }: DeploymentView) {
   const t = useT();
   const formats = useFormats();
   const pagePath = usePagePath();

@@ -1,13 +1,13 @@
 import { Tabs } from "@chakra-ui/react";
 import { useSearchParams } from "react-router-dom";
 
-import type { Schemas } from "../../api/client";
 import { useT, type MessageKey } from "../../i18n";
 import { CodeTab } from "./CodeTab";
 import { HistoryTab } from "./HistoryTab";
 import { PodTab } from "./PodTab";
 import { RunsTab } from "./RunsTab";
 import { SpecTab } from "./SpecTab";
+import type { DeploymentView } from "./types";
 
 const TABS = ["runs", "spec", "history", "code", "pod"] as const;
 type Tab = (typeof TABS)[number];
@@ -25,13 +25,7 @@ function isTab(value: string | null): value is Tab {
 }
 
 /** Runs, spec, history, code and pod; the open tab is in the address (`?tab=`), so links and reloads keep it. */
-export function DeploymentTabs({
-  deployment,
-  mayEdit,
-}: {
-  deployment: Schemas["DeploymentOut"];
-  mayEdit: boolean;
-}) {
+export function DeploymentTabs({ deployment, mayEdit }: DeploymentView) {
   const t = useT();
   const [params, setParams] = useSearchParams();
   const asked = params.get("tab");

@@ -4,9 +4,10 @@ import type { Schemas } from "../../api/client";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { Section } from "../../components/Section";
 import { useFormats, useT, type MessageKey } from "../../i18n";
-import { RedeployRevisionButton } from "./RedeployRevisionButton";
+import { RedeployButton } from "./RedeployButton";
 import { RevisionChanges } from "./RevisionChanges";
 import { useDeploymentHistory } from "./queries";
+import type { DeploymentView } from "./types";
 
 const ACTIONS: Record<Schemas["RevisionOut"]["action"], MessageKey> = {
   create: "deployment.history.byCreate",
@@ -15,13 +16,7 @@ const ACTIONS: Record<Schemas["RevisionOut"]["action"], MessageKey> = {
 };
 
 /** Every revision, newest first: who, when, what changed; an older one can be deployed again. */
-export function HistoryTab({
-  deployment,
-  mayEdit,
-}: {
-  deployment: Schemas["DeploymentOut"];
-  mayEdit: boolean;
-}) {
+export function HistoryTab({ deployment, mayEdit }: DeploymentView) {
   const t = useT();
   const formats = useFormats();
   const history = useDeploymentHistory(deployment.name);
@@ -44,8 +39,22 @@ export function HistoryTab({
             {revision.revision === current ? ` ${t("deployment.history.current")}` : ""}
           </Text>
           <RevisionChanges revision={revision} />
-          {mayEdit && current != null && revision.revision !== current && revision.action !== "delete" ? (
-            <RedeployRevisionButton name={deployment.name} revision={revision} current={current} />
+          {mayEdit && current != null && revision.revision !== current && revision.spec ? (
+            <RedeployButton
+              name={deployment.name}
+              spec={revision.spec as Schemas["DeploymentSpec"]}
+              revision={current}
+              label={t("deployment.history.redeploy", { revision: revision.revision })}
+              title={t("deployment.history.confirmTitle", {
+                name: deployment.name,
+                revision: revision.revision,
+              })}
+              confirmLabel={t("deployment.history.confirm")}
+              explanation={t("deployment.history.confirmExplained", {
+                revision: revision.revision,
+                next: current + 1,
+              })}
+            />
           ) : null}
         </Section>
       ))}

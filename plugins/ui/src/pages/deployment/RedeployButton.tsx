@@ -8,44 +8,45 @@ import { useT } from "../../i18n";
 import { useRedeploy } from "./useRedeploy";
 
 /**
- * Roll back: deploy an old revision's spec again, from the current revision. History is never
- * rewritten: the rollback is itself a new revision, and a secret file keeps its current content.
+ * A button that deploys `spec` as the next revision after a confirmation: a rollback to an old
+ * revision, or an update to a newer release. A refusal (a 409 when someone redeployed meanwhile,
+ * a 422 when the admin's rules changed) is shown in the dialog.
  */
-export function RedeployRevisionButton({
-  name,
-  revision,
-  current,
-}: {
+export function RedeployButton(props: {
   name: string;
-  revision: Schemas["RevisionOut"];
-  current: number;
+  spec: Schemas["DeploymentSpec"];
+  /** The current revision: the new one is made from it, or refused if it is no longer current. */
+  revision: number;
+  label: string;
+  title: string;
+  confirmLabel: string;
+  explanation: string;
+  variant?: "solid" | "outline";
 }) {
   const t = useT();
   const [asking, setAsking] = useState(false);
-  const redeploy = useRedeploy(name);
-  const spec = revision.spec as Schemas["DeploymentSpec"] | null;
-  if (!spec) return null;
+  const redeploy = useRedeploy(props.name);
   return (
     <>
       <Button
         size="sm"
-        variant="outline"
+        variant={props.variant ?? "outline"}
         alignSelf="start"
         onClick={() => {
           redeploy.reset();
           setAsking(true);
         }}
       >
-        {t("deployment.history.redeploy", { revision: revision.revision })}
+        {props.label}
       </Button>
       <ConfirmDialog
         open={asking}
-        title={t("deployment.history.confirmTitle", { name, revision: revision.revision })}
-        confirmLabel={t("deployment.history.confirm")}
+        title={props.title}
+        confirmLabel={props.confirmLabel}
         pending={redeploy.isPending}
         onConfirm={() => {
           redeploy.mutate(
-            { spec, revision: current },
+            { spec: props.spec, revision: props.revision },
             {
               onSuccess: () => {
                 setAsking(false);
@@ -57,9 +58,7 @@ export function RedeployRevisionButton({
           setAsking(false);
         }}
       >
-        <Text>
-          {t("deployment.history.confirmExplained", { revision: revision.revision, next: current + 1 })}
-        </Text>
+        <Text>{props.explanation}</Text>
         {redeploy.error ? (
           <ProblemAlert title={t("deployment.redeployFailed")} error={redeploy.error} />
         ) : null}

@@ -175,6 +175,7 @@ def test_spec_code_and_pod_tabs_and_the_update_to_the_newest_release(
     assert_accessible(page)
     page.reload()  # the tab is in the address
     expect(page.get_by_role("tab", name="Pod", selected=True)).to_be_visible()
+    expect(page.get_by_role("region", name="Pod YAML")).to_contain_text(f"image: {RUNNER_IMAGE}")
 
     # The release watch finds 1.1.0 in the background (2.0.0-SNAPSHOT is no release); the page shows it.
     update = page.get_by_role("button", name="Update to 1.1.0")

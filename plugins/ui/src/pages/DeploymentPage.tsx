@@ -2,7 +2,7 @@
  * One deployment: where Airflow stands with it and its latest runs, its spec in words, every
  * revision (with rollback), its DAG code and its pod; the actions for users who may edit it.
  */
-import { Alert, Spinner, Stack } from "@chakra-ui/react";
+import { Alert, Stack } from "@chakra-ui/react";
 import { useParams } from "react-router-dom";
 
 import { ApiProblem } from "../api/problems";
@@ -13,6 +13,7 @@ import { DeploymentHeader } from "./deployment/DeploymentHeader";
 import { DeploymentNotFound } from "./deployment/DeploymentNotFound";
 import { DeploymentTabs } from "./deployment/DeploymentTabs";
 import { useDeployment } from "./deployment/queries";
+import { Loading } from "../components/Loading";
 
 export function DeploymentPage() {
   const t = useT();
@@ -23,7 +24,7 @@ export function DeploymentPage() {
     return <DeploymentNotFound name={name} />;
   if (deployment.isError)
     return <ProblemAlert title={t("deployment.failed", { name })} error={deployment.error} />;
-  if (!deployment.data) return <Spinner m={4} aria-label={t("common.loading")} />;
+  if (!deployment.data) return <Loading label={t("common.loading")} />;
   const mayEdit = options.data?.may_deploy ?? false;
   return (
     <Stack p={4} gap={4} maxW="1200px">

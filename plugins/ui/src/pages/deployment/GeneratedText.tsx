@@ -1,8 +1,9 @@
-import { Box, Spinner, Text } from "@chakra-ui/react";
+import { Box, Text } from "@chakra-ui/react";
 import type { UseQueryResult } from "@tanstack/react-query";
 
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useT } from "../../i18n";
+import { Loading } from "../../components/Loading";
 
 /** A text the API generates (the DAG code, the pod YAML), as a scrollable, focusable block. */
 export function GeneratedText<T>({
@@ -20,7 +21,7 @@ export function GeneratedText<T>({
 }) {
   const t = useT();
   if (query.isError) return <ProblemAlert title={failure} error={query.error} />;
-  if (query.data === undefined) return <Spinner aria-label={t("common.loading")} />;
+  if (query.data === undefined) return <Loading label={t("common.loading")} />;
   return (
     <>
       <Text>{intro}</Text>

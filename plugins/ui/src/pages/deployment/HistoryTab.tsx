@@ -1,4 +1,4 @@
-import { Spinner, Stack, Text } from "@chakra-ui/react";
+import { Stack, Text } from "@chakra-ui/react";
 
 import type { Schemas } from "../../api/client";
 import { ProblemAlert } from "../../components/ProblemAlert";
@@ -8,6 +8,7 @@ import { RedeployButton } from "./RedeployButton";
 import { RevisionChanges } from "./RevisionChanges";
 import { useDeploymentHistory } from "./queries";
 import type { DeploymentView } from "./types";
+import { Loading } from "../../components/Loading";
 
 const ACTIONS: Record<Schemas["RevisionOut"]["action"], MessageKey> = {
   create: "deployment.history.byCreate",
@@ -21,7 +22,7 @@ export function HistoryTab({ deployment, mayEdit }: DeploymentView) {
   const formats = useFormats();
   const history = useDeploymentHistory(deployment.name);
   if (history.isError) return <ProblemAlert title={t("deployment.history.failed")} error={history.error} />;
-  if (!history.data) return <Spinner aria-label={t("common.loading")} />;
+  if (!history.data) return <Loading label={t("common.loading")} />;
   const current = deployment.revision;
   return (
     <Stack gap={3}>

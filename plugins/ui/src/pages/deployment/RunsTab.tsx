@@ -1,9 +1,10 @@
-import { Link, Spinner, Stack, Table, Text } from "@chakra-ui/react";
+import { Link, Stack, Table, Text } from "@chakra-ui/react";
 
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { RunStateBadge } from "../../deployments/RunStateBadge";
 import { Formats, useFormats, useT } from "../../i18n";
 import { useDeploymentRuns } from "./queries";
+import { Loading } from "../../components/Loading";
 
 /** The newest runs, each linked to its place in Airflow's grid and to its task's log. */
 export function RunsTab({ name }: { name: string }) {
@@ -11,7 +12,7 @@ export function RunsTab({ name }: { name: string }) {
   const formats = useFormats();
   const runs = useDeploymentRuns(name);
   if (runs.isError) return <ProblemAlert title={t("deployment.runs.failed")} error={runs.error} />;
-  if (!runs.data) return <Spinner aria-label={t("common.loading")} />;
+  if (!runs.data) return <Loading label={t("common.loading")} />;
   if (runs.data.runs.length === 0) return <Text>{t("deployment.runs.none")}</Text>;
   // Manual runs of Airflow 3 have no logical date: a column of dashes says nothing.
   const withLogicalDates = runs.data.runs.some((run) => run.logical_date);

@@ -7,16 +7,20 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { deploymentKey } from "../../deployments/useDeploymentActions";
+import { useLanguage } from "../../i18n";
 
 /** Status and runs change by themselves (the scheduler): the page asks again this often. */
 const REFRESH_MS = 5000;
 const RUNS_SHOWN = 25;
 
+/** The deployment, its schedule in the user's language's words. */
 export function useDeployment(name: string) {
+  const lang = useLanguage();
   return useQuery({
-    queryKey: deploymentKey(name),
+    queryKey: [...deploymentKey(name), lang],
     refetchInterval: (query) => (query.state.error ? false : REFRESH_MS),
-    queryFn: async () => unwrap(await api.GET("/api/v1/deployments/{name}", { params: { path: { name } } })),
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/deployments/{name}", { params: { path: { name }, query: { lang } } })),
   });
 }
 

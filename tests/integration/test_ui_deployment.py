@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import PAGES, assert_accessible, screenshot
+from tests.browser.pages import PAGES, PAGES_ROOT, assert_accessible, screenshot
 from tests.browser.ui_stack import NEXUS_COMPONENTS, NEXUS_REPOSITORY, RUNNER_IMAGE, UiStack
 from tests.integration.jobs_stack import ECHO_MARKER, JobsApi, echo_spec
 
@@ -229,3 +230,63 @@ def test_an_unknown_name_says_so_and_leads_to_the_list(ui: UiStack, open_page: C
     assert_accessible(page)
     page.goto(deployment_url(ui, "Not_A_Name"))  # refused as a name: no such deployment either
     expect(page.get_by_role("heading", name="Deployment not found", level=1)).to_be_visible()
+
+
+CATALOGUES = Path(__file__).resolve().parents[2] / "plugins" / "ui" / "src" / "i18n"
+
+
+def english_only_messages() -> list[re.Pattern[str]]:
+    """The pages' English messages that French says otherwise, each as a whole-text pattern."""
+    english = json.loads((CATALOGUES / "en.json").read_text())
+    french = json.loads((CATALOGUES / "fr.json").read_text())
+    return [
+        re.compile(
+            "".join(".+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{\w+\})", m))
+        )
+        for key, m in english.items()
+        if m != french[key] and m.strip("{}").strip()
+    ]
+
+
+def texts_shown(page: Page) -> list[str]:
+    """Each text of the plugin's part of the page, generated code and YAML left out."""
+    texts: list[str] = page.locator(PAGES_ROOT).evaluate(
+        """root => {
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            const found = [];
+            while (walker.nextNode()) {
+                const text = walker.currentNode.textContent.trim();
+                if (text && !walker.currentNode.parentElement.closest('pre')) found.push(text);
+            }
+            return found;
+        }"""
+    )
+    return texts
+
+
+def test_the_page_in_french_has_no_english_left(ui: UiStack, open_page: Callable[[str], Page]) -> None:
+    jobs = JobsApi(ui.airflow.client)
+    jobs("POST", "/deployments", json=nexus_spec("page-fr", "1.0.0"), expect=[201])
+    jobs(
+        "PUT",
+        "/deployments/page-fr",
+        json={"revision": 1, "spec": nexus_spec("page-fr", "1.0.0") | {"args": ["--day", "2"]}},
+        expect=[200],
+    )
+    page = open_page("admin")
+    page.goto(deployment_url(ui, "page-fr"))
+    page.evaluate("() => { localStorage.setItem('i18nextLng', 'fr'); }")
+    page.reload()
+    expect(page.get_by_role("tab", name="Exécutions")).to_be_visible()
+    english = english_only_messages()
+    for tab, shown in (
+        ("Exécutions", "Aucune exécution"),
+        ("Spécification", "À 04:30, de lundi à vendredi (Europe/Paris)"),
+        ("Historique", "Redéployé par admin"),
+        ("Code", "dag_id='job_page-fr'"),
+        ("Pod", "image:"),
+    ):
+        expect(open_tab(page, tab)).to_contain_text(shown, timeout=RUN_TIMEOUT_MS)
+        left = [text for text in texts_shown(page) if any(p.fullmatch(text) for p in english)]
+        assert left == [], f"{tab}: {left}"
+        assert_accessible(page)

@@ -29,7 +29,6 @@ export function HistoryTab({ deployment, mayEdit }: DeploymentView) {
       {[...history.data.revisions].reverse().map((revision) => (
         <Section
           key={revision.revision}
-          level={3}
           title={t("deployment.history.revision", { revision: revision.revision })}
         >
           <Text>

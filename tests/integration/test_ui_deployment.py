@@ -123,6 +123,7 @@ def test_history_shows_who_when_and_what_and_a_rollback_is_a_new_revision(
     expect(changes.get_by_role("row", name=re.compile("^retries"))).to_contain_text("01")
     expect(history.get_by_role("region", name="Revision 1")).to_contain_text("First revision.")
     expect(second.get_by_role("button", name=re.compile("Redeploy"))).to_have_count(0)  # it is current
+    expect(page.get_by_test_id("deployment-status")).to_contain_text("active", timeout=RUN_TIMEOUT_MS)
     screenshot(page, "ui-deployment-history")
     assert_accessible(page)
 

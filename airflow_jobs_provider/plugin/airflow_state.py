@@ -47,6 +47,8 @@ class LatestRun:
     failure_reason: str | None = None
     artifact_version: str | None = None
     log_url: str | None = None
+    logical_date: datetime | None = None
+    run_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class DagRow:
 
 @dataclass(frozen=True)
 class RunRow:
-    """The newest run of a DAG, before its task instances are read."""
+    """A run of a DAG (the newest, or one of the recent ones), before its task instances are read."""
 
     id: int
     dag_id: str
@@ -88,6 +90,19 @@ class RunRow:
     state: Any
     start_date: datetime | None
     end_date: datetime | None
+    logical_date: datetime | None = None
+
+
+_RUN_COLUMNS = (
+    DagRun.id,
+    DagRun.dag_id,
+    DagRun.run_id,
+    DagRun.run_type,
+    DagRun.state,
+    DagRun.start_date,
+    DagRun.end_date,
+    DagRun.logical_date,
+)
 
 
 def dag_statuses(dag_ids: Collection[str], session: Session, *, ui_url: str) -> dict[str, DagStatus]:
@@ -152,18 +167,20 @@ def latest_run_rows(dag_ids: Collection[str], session: Session) -> dict[str, Run
         return {}
     return {
         row.dag_id: RunRow(*row)
-        for row in session.execute(
-            select(
-                DagRun.id,
-                DagRun.dag_id,
-                DagRun.run_id,
-                DagRun.run_type,
-                DagRun.state,
-                DagRun.start_date,
-                DagRun.end_date,
-            ).where(DagRun.id.in_(_latest_run_ids(dag_ids)))
-        )
+        for row in session.execute(select(*_RUN_COLUMNS).where(DagRun.id.in_(_latest_run_ids(dag_ids))))
     }
+
+
+def recent_runs(dag_id: str, limit: int, session: Session, *, ui_url: str) -> list[LatestRun]:
+    """The ``limit`` newest runs of a DAG, newest first, with their telling tasks; three bounded queries."""
+    rows = [
+        RunRow(*row)
+        for row in session.execute(
+            select(*_RUN_COLUMNS).where(DagRun.dag_id == dag_id).order_by(DagRun.id.desc()).limit(limit)
+        )
+    ]
+    details = _details_by_run(rows, session, ui_url)
+    return [details[row.id] for row in rows]
 
 
 def change_marker(dag_ids: Collection[str], session: Session) -> tuple[Any, ...]:
@@ -240,13 +257,18 @@ def record_action(session: Session, *, event: str, dag_id: str, user_name: str, 
     )
 
 
+def run_url(ui_url: str, *, dag_id: str, run_id: str) -> str:
+    """Airflow 3's page of a DAG run: the grid with that run chosen."""
+    return f"{ui_url}/dags/{quote(dag_id)}/runs/{quote(run_id, safe='')}"
+
+
 def task_log_url(
     ui_url: str, *, dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int
 ) -> str:
     """Airflow 3's UI page of a task try, whose first tab is its log (as ``TaskInstance.log_url``)."""
     mapped = f"/mapped/{map_index}" if map_index >= 0 else ""
     return (
-        f"{ui_url}/dags/{quote(dag_id)}/runs/{quote(run_id, safe='')}/tasks/{quote(task_id)}{mapped}"
+        f"{run_url(ui_url, dag_id=dag_id, run_id=run_id)}/tasks/{quote(task_id)}{mapped}"
         f"?try_number={try_number}"
     )
 
@@ -261,6 +283,12 @@ def _latest_run_ids(dag_ids: Collection[str]) -> Any:
 
 
 def run_details(runs: list[RunRow], session: Session, ui_url: str) -> dict[str, LatestRun]:
+    """The latest runs' details by DAG id (one run per DAG); two queries, see ``_details_by_run``."""
+    details = _details_by_run(runs, session, ui_url)
+    return {run.dag_id: details[run.id] for run in runs}
+
+
+def _details_by_run(runs: list[RunRow], session: Session, ui_url: str) -> dict[int, LatestRun]:
     """Two queries: the task instances of these runs, and their failure reasons and resolved versions."""
     if not runs:
         return {}
@@ -288,7 +316,7 @@ def run_details(runs: list[RunRow], session: Session, ui_url: str) -> dict[str, 
             )
         )
     }
-    latest: dict[str, LatestRun] = {}
+    details: dict[int, LatestRun] = {}
     for run in runs:
         task = _telling_task(tasks.get((run.dag_id, run.run_id), []))
         values: dict[str, Any] = {}
@@ -313,15 +341,17 @@ def run_details(runs: list[RunRow], session: Session, ui_url: str) -> dict[str, 
                 if task.try_number
                 else None,
             }
-        latest[run.dag_id] = LatestRun(
+        details[run.id] = LatestRun(
             run_id=run.run_id,
             run_type=state_name(run.run_type) or "",
             state=state_name(run.state),
             start_date=run.start_date,
             end_date=run.end_date,
+            logical_date=run.logical_date,
+            run_url=run_url(ui_url, dag_id=run.dag_id, run_id=run.run_id),
             **values,
         )
-    return latest
+    return details
 
 
 def _telling_task(task_instances: list[Any]) -> Any | None:

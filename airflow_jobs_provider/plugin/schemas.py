@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from airflow_jobs_provider.deployments.catalogs import SmbEndpoint
@@ -82,7 +83,7 @@ class SuggestedName(BaseModel):
 
 
 class RunOut(FromAttributes):
-    """The latest run and its task: ``log_url`` opens the try's log in Airflow's UI."""
+    """A run and its task: ``log_url`` opens the try's log in Airflow's UI, ``run_url`` the run in its grid."""
 
     run_id: str
     run_type: str
@@ -97,6 +98,8 @@ class RunOut(FromAttributes):
     artifact_version: str | None = Field(
         default=None, description="The version the run resolved (``latest`` pinned), once its task began"
     )
+    logical_date: datetime | None = Field(default=None, description="null for a run made without one")
+    run_url: str | None = Field(default=None, description="The run in Airflow's grid")
 
 
 class StatusOut(FromAttributes):
@@ -297,9 +300,32 @@ class CodeOut(BaseModel):
     code: str = Field(description="A standalone Airflow 3 DAG file; for reading and copying")
 
 
-class PodOut(BaseModel):
+class PodYaml(BaseModel):
     dag_id: str
+    pod_yaml: str = Field(description="The pod the operator would build, as YAML")
+
+    @classmethod
+    def of(cls, dag_id: str, pod: dict[str, Any]) -> PodYaml:
+        return cls(dag_id=dag_id, pod_yaml=pod_as_yaml(pod))
+
+
+class PodOut(PodYaml):
     pod: dict[str, Any] = Field(description="The pod the operator would build, before run-time values")
+
+    @classmethod
+    def of(cls, dag_id: str, pod: dict[str, Any]) -> PodOut:
+        return cls(dag_id=dag_id, pod=pod, pod_yaml=pod_as_yaml(pod))
+
+
+def pod_as_yaml(pod: dict[str, Any]) -> str:
+    """Keys in the order the client sends them (metadata before spec), as ``kubectl`` users read pods."""
+    return yaml.safe_dump(pod, sort_keys=False, allow_unicode=True)
+
+
+class RunsOut(BaseModel):
+    name: str
+    dag_id: str
+    runs: list[RunOut] = Field(description="Newest first")
 
 
 class CheckOut(FromAttributes):

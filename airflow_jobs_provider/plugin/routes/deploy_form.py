@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
@@ -27,7 +26,7 @@ from airflow_jobs_provider.deployments.spec import DeploymentSpec
 from airflow_jobs_provider.deployments.store import StoredDeployment
 from airflow_jobs_provider.plugin.errors import ApiError
 from airflow_jobs_provider.plugin.guarded_route import GuardedRoute
-from airflow_jobs_provider.plugin.schemas import CodeOut
+from airflow_jobs_provider.plugin.schemas import CodeOut, PodYaml
 from airflow_jobs_provider.plugin.security import DagReader, may_edit_dags
 
 router = APIRouter(route_class=GuardedRoute, prefix="/deploy-form", tags=["Deploy form"])
@@ -59,11 +58,6 @@ class SchedulePreview(BaseModel):
     one_off: bool
     description: str = Field(description="The schedule in words, as Airflow's timetable describes it")
     next_runs: list[datetime] = Field(description=f"The next {NEXT_RUNS} run times; none for a one-off")
-
-
-class PodYaml(BaseModel):
-    dag_id: str
-    pod_yaml: str = Field(description="The pod the operator would build, as YAML")
 
 
 @router.get("/options")
@@ -143,8 +137,7 @@ def draft_pod(spec: DeploymentSpec, user: DagReader) -> PodYaml:
         raise ApiError(
             status.HTTP_409_CONFLICT, "the local executor runs the job on the Airflow worker, in no pod"
         )
-    pod = preview_pod(spec)
-    return PodYaml(dag_id=spec.dag_id, pod_yaml=yaml.safe_dump(pod, sort_keys=False, allow_unicode=True))
+    return PodYaml.of(spec.dag_id, preview_pod(spec))
 
 
 @router.post("/code")

@@ -27,6 +27,7 @@ from airflow_jobs_provider.plugin.airflow_state import (
     dag_rows,
     dag_status,
     dag_team_names,
+    recent_runs,
     record_action,
 )
 from airflow_jobs_provider.plugin.deleted_dags import DeletedDags
@@ -57,6 +58,8 @@ from airflow_jobs_provider.plugin.schemas import (
     PreflightOut,
     RedeployRequest,
     RevisionOut,
+    RunOut,
+    RunsOut,
     dag_id_of,
 )
 from airflow_jobs_provider.plugin.security import (
@@ -79,6 +82,9 @@ log = logging.getLogger(__name__)
 _Part = TypeVar("_Part")
 
 router = APIRouter(route_class=GuardedRoute, tags=["Deployments"])
+# A page of runs: enough to see a pattern, few enough to read three bounded queries.
+DEFAULT_RUNS = 25
+MAX_RUNS = 100
 
 # The pages' language, chosen in Airflow's user menu, which Accept-Language (the browser's
 # languages) does not know; a query parameter also keys the list's ETag without a Vary.
@@ -275,6 +281,24 @@ def deployment_history(caller: Reader) -> HistoryOut:
     )
 
 
+@router.get("/deployments/{name}/runs")
+def deployment_runs(
+    caller: Reader,
+    session: SessionDep,
+    ui_url: UiUrl,
+    limit: Annotated[int, Query(ge=1, le=MAX_RUNS)] = DEFAULT_RUNS,
+) -> RunsOut:
+    """The newest runs of the deployment's DAG, each with the task that tells its story and its links."""
+    SpecStore().get(caller.name)  # 404 for no deployment, even if an old DAG of that name kept runs
+    return RunsOut(
+        name=caller.name,
+        dag_id=caller.dag_id,
+        runs=[
+            RunOut.model_validate(run) for run in recent_runs(caller.dag_id, limit, session, ui_url=ui_url)
+        ],
+    )
+
+
 @router.get("/deployments/{name}/code")
 def exported_code(caller: Reader) -> CodeOut:
     """The deployment as a standalone Airflow 3 DAG file (the original tool's "Airflow translation")."""
@@ -292,7 +316,7 @@ def pod_preview(caller: Reader) -> PodOut:
     stored = valid_deployment(caller.name)
     if stored.spec.executor != "kubernetes":
         raise ApiError(status.HTTP_409_CONFLICT, f"{caller.name!r} runs on the Airflow worker, in no pod")
-    return PodOut(dag_id=caller.dag_id, pod=preview_pod(stored.spec))
+    return PodOut.of(caller.dag_id, preview_pod(stored.spec))
 
 
 @router.get("/deployments/{name}/preflight")

@@ -15,6 +15,7 @@ import { usePagePath } from "./components/PageLinks";
 import { ArtifactsPage } from "./pages/ArtifactsPage";
 import { DeploymentsPage } from "./pages/DeploymentsPage";
 import { DeployPage } from "./pages/DeployPage";
+import { DeploymentPage } from "./pages/DeploymentPage";
 import { hostOrLocalSystem } from "./theme";
 
 function JobOrchestrator() {
@@ -30,6 +31,7 @@ function JobOrchestrator() {
             <Route path="deployments" element={<DeploymentsPage />} />
             <Route path="browse" element={<ArtifactsPage />} />
             <Route path="deploy" element={<DeployPage />} />
+            <Route path="deployments/:name" element={<DeploymentPage />} />
             <Route path="*" element={<ToDeployments />} />
           </Routes>
         </Box>

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from airflow_jobs_provider.deployments.secrets import secret_variable_key
 from tests.unit.plugin.conftest import Api, local_spec, sync_dags
@@ -305,6 +306,9 @@ def test_exported_code_and_pod_preview(api: Callable[..., Api], monkeypatch: pyt
     # as Kubernetes wants them: "$$(" stands for a literal "$(" that it must not expand
     assert container["args"][-len(hostile) :] == [arg.replace("$(", "$$(") for arg in hostile]
     assert SECRET not in pod.text
+    # the pod tab shows it as YAML, the same pod, metadata first
+    assert yaml.safe_load(pod.json()["pod_yaml"]) == pod.json()["pod"]
+    assert pod.json()["pod_yaml"].index("metadata:") < pod.json()["pod_yaml"].index("spec:")
 
     monkeypatch.setenv("AIRFLOW__JOB_ORCHESTRATOR__POD_SECURITY_RELAXATIONS", "{not json")
     broken = api("viewer")("GET", "/deployments/exported/pod")

@@ -307,6 +307,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/deployments/{name}/runs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Deployment Runs
+     * @description The newest runs of the deployment's DAG, each with the task that tells its story and its links.
+     */
+    get: operations["deployment_runs_api_v1_deployments__name__runs_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/preflight": {
     parameters: {
       query?: never;
@@ -867,6 +887,11 @@ export interface components {
       pod: {
         [key: string]: unknown;
       };
+      /**
+       * Pod Yaml
+       * @description The pod the operator would build, as YAML
+       */
+      pod_yaml: string;
     };
     /** PodYaml */
     PodYaml: {
@@ -1005,7 +1030,7 @@ export interface components {
     };
     /**
      * RunOut
-     * @description The latest run and its task: ``log_url`` opens the try's log in Airflow's UI.
+     * @description A run and its task: ``log_url`` opens the try's log in Airflow's UI, ``run_url`` the run in its grid.
      */
     RunOut: {
       /**
@@ -1022,10 +1047,20 @@ export interface components {
       failure_reason: string | null;
       /** Log Url */
       log_url: string | null;
+      /**
+       * Logical Date
+       * @description null for a run made without one
+       */
+      logical_date?: string | null;
       /** Run Id */
       run_id: string;
       /** Run Type */
       run_type: string;
+      /**
+       * Run Url
+       * @description The run in Airflow's grid
+       */
+      run_url?: string | null;
       /** Start Date */
       start_date: string | null;
       /** State */
@@ -1057,6 +1092,18 @@ export interface components {
        * @description runner_images, default_runner_image, or nexus:<docker repository>
        */
       origin: string;
+    };
+    /** RunsOut */
+    RunsOut: {
+      /** Dag Id */
+      dag_id: string;
+      /** Name */
+      name: string;
+      /**
+       * Runs
+       * @description Newest first
+       */
+      runs: components["schemas"]["RunOut"][];
     };
     /** SchedulePreview */
     SchedulePreview: {
@@ -1753,6 +1800,40 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["RunStarted"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  deployment_runs_api_v1_deployments__name__runs_get: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The deployment's name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RunsOut"];
         };
       };
       /** @description Validation Error */

@@ -43,3 +43,11 @@ export function describeProblem(error: unknown, t: Translate): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * `data-untranslated="server"` for an element showing a problem in the server's own words (the
+ * API speaks English): the browser checks for English left on French pages skip those.
+ */
+export function serverWordsMark(error: unknown): "server" | undefined {
+  return error instanceof ApiProblem && error.detail !== undefined ? "server" : undefined;
+}

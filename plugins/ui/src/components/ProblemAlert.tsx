@@ -1,9 +1,12 @@
 import { Alert } from "@chakra-ui/react";
 
-import { describeProblem } from "../api/problems";
+import { describeProblem, serverWordsMark } from "../api/problems";
 import { useT } from "../i18n";
 
-/** A failed request, said in words; the rest of the page keeps working. */
+/**
+ * A failed request, said in words; the rest of the page keeps working. The server's own detail
+ * (the API speaks English) is marked so, for the checks that look for English left on a page.
+ */
 export function ProblemAlert({ title, error }: { title: string; error: unknown }) {
   const t = useT();
   return (
@@ -11,7 +14,9 @@ export function ProblemAlert({ title, error }: { title: string; error: unknown }
       <Alert.Indicator />
       <Alert.Content>
         <Alert.Title>{title}</Alert.Title>
-        <Alert.Description>{describeProblem(error, t)}</Alert.Description>
+        <Alert.Description data-untranslated={serverWordsMark(error)}>
+          {describeProblem(error, t)}
+        </Alert.Description>
       </Alert.Content>
     </Alert.Root>
   );

@@ -3,7 +3,7 @@ import { ERROR_COLOR } from "../../components/FormField";
 import { Badge, Box, Button, Code, HStack, List, Stack, Tabs, Text } from "@chakra-ui/react";
 
 import type { Schemas } from "../../api/client";
-import { describeProblem } from "../../api/problems";
+import { describeProblem, serverWordsMark } from "../../api/problems";
 import { CopyButton } from "../../components/CopyButton";
 import { Section } from "../../components/Section";
 import type { FieldProblem } from "../../form/problems";
@@ -85,7 +85,7 @@ export function DeployPart(props: {
                 name={t("deploy.preview.podName")}
               />
             ) : (
-              <Text>
+              <Text data-untranslated={serverWordsMark(previews.podProblem)}>
                 {previews.podProblem ? describeProblem(previews.podProblem, t) : t("deploy.preview.noPod")}
               </Text>
             )}
@@ -105,11 +105,11 @@ export function DeployPart(props: {
       ) : null}
       {props.problem ? (
         <Box role="alert" borderWidth="1px" borderColor="border.error" borderRadius="md" p={3}>
-          <Text fontWeight="medium" color={ERROR_COLOR}>
+          <Text fontWeight="medium" color={ERROR_COLOR} data-untranslated={serverWordsMark(props.problem)}>
             {describeProblem(props.problem, t)}
           </Text>
           {props.unclaimed.length > 0 ? (
-            <List.Root ps={5}>
+            <List.Root ps={5} data-untranslated="server">
               {props.unclaimed.map((problem) => (
                 <List.Item key={`${problem.path}:${problem.message}`}>
                   {problem.path ? `${problem.path}: ` : ""}

@@ -4,7 +4,7 @@ import { HStack, List, Spinner, Stack, Text } from "@chakra-ui/react";
 import { useQuery } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
-import { describeProblem, unwrap } from "../../api/problems";
+import { describeProblem, serverWordsMark, unwrap } from "../../api/problems";
 import { ERROR_COLOR, FormField, TextField } from "../../components/FormField";
 import { Section } from "../../components/Section";
 import { useDebounced } from "../../components/useDebounced";
@@ -104,7 +104,9 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
           </>
         ) : null}
         {preview.isError && previewProblems.length === 0 ? (
-          <Text color={ERROR_COLOR}>{describeProblem(preview.error, t)}</Text>
+          <Text color={ERROR_COLOR} data-untranslated={serverWordsMark(preview.error)}>
+            {describeProblem(preview.error, t)}
+          </Text>
         ) : null}
       </Stack>
     </Section>

@@ -1,7 +1,7 @@
 """The pages in the language and time zone chosen in Airflow's own menus, in a real Airflow.
 
 A user picks French in Airflow's user menu: the Artifacts page and the Deploy form (every
-section, the preview's tabs, a 422 shown at its field) show no English but data and the server's
+section, the preview's tabs, a 422 shown at its field, the deployed state) show no English but data and the server's
 own sentences (marked ``data-untranslated``); switching language or time zone re-renders the
 pages in place, without a reload.
 """
@@ -120,6 +120,13 @@ def test_the_french_deploy_form_has_no_english_left(ui: UiStack, open_page: Call
     expect(retries).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text("Input should be a valid integer")).to_be_visible()
     expect(page.get_by_text("Chaque problème est indiqué à son champ ci-dessus.")).to_be_visible()
+    assert_all_french(page)
+
+    # Deployed: where its DAG is and its state, in French too.
+    retries.fill("2")
+    page.get_by_role("button", name="Déployer", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("fr-echo déployé (révision 1)")
+    expect(page.get_by_role("button", name="Modifier et redéployer")).to_be_visible()
     assert_all_french(page)
 
 

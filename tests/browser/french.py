@@ -26,7 +26,7 @@ from tests.browser.pages import PAGES_ROOT, REPO
 
 CATALOGUES = REPO / "plugins" / "ui" / "src" / "i18n"
 # Airflow's own names for its languages, as its language dialog lists them.
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch"}
 
 ENGLISH_WORDS = frozenset(
     line.strip()
@@ -65,7 +65,7 @@ _TEXTS = """
 
 
 def choose_airflow_language(page: Page, language: str) -> None:
-    """Choose ``language`` ("fr", "en") in Airflow's user menu, as a user does; waits until
+    """Choose ``language`` ("fr", "en", "de") in Airflow's user menu, as a user does; waits until
     Airflow has switched (``<html lang>``)."""
     page.get_by_test_id("nav-sidebar").get_by_role("button").last.click()  # the user menu
     page.locator('[role="menuitem"][data-value="language"]').click()

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.french import choose_airflow_language, choose_airflow_time_zone, english_left
-from tests.browser.pages import PAGES, assert_accessible, choose, screenshot
+from tests.browser.pages import PAGES, PAGES_ROOT, assert_accessible, choose, screenshot
 from tests.browser.ui_stack import NEXUS_REPORT, NEXUS_REPOSITORY, RUNNER_IMAGE, UiStack
 
 pytestmark = pytest.mark.integration
@@ -141,7 +141,14 @@ def test_choosing_another_language_in_airflow_re_renders_the_pages_in_place(
 
     choose_airflow_language(page, "fr")
     expect(page.get_by_role("heading", name="Artefacts", level=1)).to_be_visible()
+    expect(page.locator(PAGES_ROOT)).to_have_attribute("lang", "fr")  # what screen readers speak
     expect(page.get_by_role("search", name="Rechercher dans le dépôt")).to_be_visible()
+    # A language the pages lack: Airflow speaks it, the pages English (and say so).
+    choose_airflow_language(page, "de")
+    expect(page.get_by_role("heading", name="Artifacts", level=1)).to_be_visible()
+    expect(page.locator(PAGES_ROOT)).to_have_attribute("lang", "en")
+    choose_airflow_language(page, "fr")
+    expect(page.get_by_role("heading", name="Artefacts", level=1)).to_be_visible()
     choose_airflow_language(page, "en")
     expect(page.get_by_role("heading", name="Artifacts", level=1)).to_be_visible()
     assert page.evaluate(STILL_MARKED)

@@ -11,18 +11,21 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 
+import { useLanguage } from "./i18n";
 import { ArtifactsPage } from "./pages/ArtifactsPage";
 import { DeployPage } from "./pages/DeployPage";
 import { hostOrLocalSystem } from "./theme";
 
 function JobOrchestrator() {
+  // The pages' language, which differs from Airflow's <html lang> when they lack the user's.
+  const language = useLanguage();
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 30_000 } } }),
   );
   return (
     <ChakraProvider value={hostOrLocalSystem()}>
       <QueryClientProvider client={queryClient}>
-        <Box data-job-orchestrator="" height="100%" overflow="auto">
+        <Box data-job-orchestrator="" lang={language} height="100%" overflow="auto">
           <Routes>
             <Route index element={<Navigate replace to="browse" />} />
             <Route path="browse" element={<ArtifactsPage />} />

@@ -12,6 +12,7 @@ import { useState } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 
 import { usePagePath } from "./components/PageLinks";
+import { useLanguage } from "./i18n";
 import { ArtifactsPage } from "./pages/ArtifactsPage";
 import { DeploymentsPage } from "./pages/DeploymentsPage";
 import { DeployPage } from "./pages/DeployPage";
@@ -19,13 +20,15 @@ import { DeploymentPage } from "./pages/DeploymentPage";
 import { hostOrLocalSystem } from "./theme";
 
 function JobOrchestrator() {
+  // The pages' language, which differs from Airflow's <html lang> when they lack the user's.
+  const language = useLanguage();
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 30_000 } } }),
   );
   return (
     <ChakraProvider value={hostOrLocalSystem()}>
       <QueryClientProvider client={queryClient}>
-        <Box data-job-orchestrator="" height="100%" overflow="auto">
+        <Box data-job-orchestrator="" lang={language} height="100%" overflow="auto">
           <Routes>
             <Route index element={<ToDeployments />} />
             <Route path="deployments" element={<DeploymentsPage />} />

@@ -1,15 +1,22 @@
 import { Alert } from "@chakra-ui/react";
 
-import { describeProblem } from "../api/problems";
+import { describeProblem, serverWordsMark } from "../api/problems";
+import { useT } from "../i18n";
 
-/** A failed request, said in words; the rest of the page keeps working. */
+/**
+ * A failed request, said in words; the rest of the page keeps working. The server's own detail
+ * (the API speaks English) is marked so, for the checks that look for English left on a page.
+ */
 export function ProblemAlert({ title, error }: { title: string; error: unknown }) {
+  const t = useT();
   return (
     <Alert.Root status="error" role="alert">
       <Alert.Indicator />
       <Alert.Content>
         <Alert.Title>{title}</Alert.Title>
-        <Alert.Description>{describeProblem(error)}</Alert.Description>
+        <Alert.Description data-untranslated={serverWordsMark(error)}>
+          {describeProblem(error, t)}
+        </Alert.Description>
       </Alert.Content>
     </Alert.Root>
   );

@@ -11,7 +11,7 @@ import { api, type Schemas } from "../api/client";
 import { ApiProblem, unwrap } from "../api/problems";
 import { usePagePath } from "../components/PageLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
-import { READ_ONLY_REASON, useFormOptions } from "../components/useFormOptions";
+import { useFormOptions } from "../components/useFormOptions";
 import {
   DEFAULT_VERSION,
   defaultExecutor,
@@ -21,6 +21,7 @@ import {
   type Draft,
 } from "../form/draft";
 import { parseProblem, problemsAt, unclaimed, type FieldProblem } from "../form/problems";
+import { useT } from "../i18n";
 import { ConfigurationPart } from "./deploy/ConfigurationPart";
 import { DeployedPart } from "./deploy/DeployedPart";
 import { DeployPart, type Previews } from "./deploy/DeployPart";
@@ -60,6 +61,7 @@ function problemsOf(error: unknown): FieldProblem[] {
 }
 
 export function DeployPage() {
+  const t = useT();
   const [params] = useSearchParams();
   const pagePath = usePagePath();
   const artifact = useMemo(
@@ -88,20 +90,20 @@ export function DeployPage() {
     return (
       <Stack p={4} gap={4}>
         <Heading as="h1" size="lg">
-          Deploy
+          {t("deploy.title")}
         </Heading>
         <Text>
-          Choose a version to deploy on the{" "}
+          {t("deploy.noArtifact.before")}
           <Link variant="underline" asChild>
-            <RouterLink to={pagePath("browse")}>Artifacts page</RouterLink>
+            <RouterLink to={pagePath("browse")}>{t("deploy.noArtifact.link")}</RouterLink>
           </Link>
-          .
+          {t("deploy.noArtifact.after")}
         </Text>
       </Stack>
     );
   }
-  if (options.isError) return <ProblemAlert title="Could not open the form" error={options.error} />;
-  if (!options.data || suggestion.isPending) return <Spinner m={4} aria-label="Loading the form" />;
+  if (options.isError) return <ProblemAlert title={t("deploy.optionsFailed")} error={options.error} />;
+  if (!options.data || suggestion.isPending) return <Spinner m={4} aria-label={t("deploy.loading")} />;
   return (
     <DeployForm
       key={JSON.stringify(artifact)}
@@ -115,6 +117,7 @@ export function DeployPage() {
 }
 
 function DeployForm({ initial, options }: { initial: Draft; options: Schemas["FormOptions"] }) {
+  const t = useT();
   const pagePath = usePagePath();
   const [draft, setDraft] = useState(initial);
   const [previews, setPreviews] = useState<Previews>({});
@@ -158,7 +161,7 @@ function DeployForm({ initial, options }: { initial: Draft; options: Schemas["Fo
     return (
       <Stack p={4} gap={4} maxW="1000px">
         <Heading as="h1" size="lg">
-          Deploy
+          {t("deploy.title")}
         </Heading>
         <DeployedPart
           deployment={deployed}
@@ -168,7 +171,7 @@ function DeployForm({ initial, options }: { initial: Draft; options: Schemas["Fo
           }}
         />
         <Link variant="underline" asChild>
-          <RouterLink to={pagePath("browse")}>Back to the artifacts</RouterLink>
+          <RouterLink to={pagePath("browse")}>{t("deploy.backToArtifacts")}</RouterLink>
         </Link>
       </Stack>
     );
@@ -177,12 +180,12 @@ function DeployForm({ initial, options }: { initial: Draft; options: Schemas["Fo
   return (
     <Stack p={4} gap={4} maxW="1000px">
       <Heading as="h1" size="lg">
-        Deploy {draft.artifact.name}
+        {t("deploy.titleOf", { name: draft.artifact.name })}
       </Heading>
       {mayDeploy ? null : (
         <Alert.Root status="info">
           <Alert.Indicator />
-          <Alert.Description>Read-only: {READ_ONLY_REASON}</Alert.Description>
+          <Alert.Description>{t("common.readOnly")}</Alert.Description>
         </Alert.Root>
       )}
       <chakra.fieldset disabled={!mayDeploy} minW={0}>

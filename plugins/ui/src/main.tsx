@@ -12,7 +12,7 @@ import { useState } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 
 import { ArtifactsPage } from "./pages/ArtifactsPage";
-import { DeployPage } from "./pages/DeployPage";
+import { DeployRoute } from "./pages/DeployRoute";
 import { hostOrLocalSystem } from "./theme";
 
 function JobOrchestrator() {
@@ -26,7 +26,7 @@ function JobOrchestrator() {
           <Routes>
             <Route index element={<Navigate replace to="browse" />} />
             <Route path="browse" element={<ArtifactsPage />} />
-            <Route path="deploy" element={<DeployPage />} />
+            <Route path="deploy" element={<DeployRoute />} />
             <Route path="*" element={<Navigate replace to="browse" />} />
           </Routes>
         </Box>

@@ -18,15 +18,27 @@ const everything: Spec = {
   executor: "kubernetes",
   runner_image: "registry.example.org/talend-runner:17",
   args: ["--context_param", "region=north; $(rm -rf /)", ""],
-  env: { REGION: "north", EMPTY: "", QUOTED: "it's \"quoted\"" },
+  env: { REGION: "north", EMPTY: "", QUOTED: 'it\'s "quoted"' },
   config_files: [
     { file_name: "app.ini", secret: false, content: "[db]\nhost=db.example.org\n" },
     { file_name: "token.txt", secret: true },
   ],
   mounts: [
-    { type: "smb", endpoint: "finance", sub_path: "reports/2026", mount_path: "/mnt/finance", read_only: true },
+    {
+      type: "smb",
+      endpoint: "finance",
+      sub_path: "reports/2026",
+      mount_path: "/mnt/finance",
+      read_only: true,
+    },
     { type: "pvc", claim_name: "scratch", sub_path: "", mount_path: "/mnt/scratch", read_only: false },
-    { type: "nfs", server: "nfs.example.org", path: "/exports/data", mount_path: "/mnt/nfs", read_only: true },
+    {
+      type: "nfs",
+      server: "nfs.example.org",
+      path: "/exports/data",
+      mount_path: "/mnt/nfs",
+      read_only: true,
+    },
   ],
   proxy: true,
   resources: { cpu_request: "250m", memory_request: "512Mi", cpu_limit: "2", memory_limit: "" },
@@ -64,7 +76,7 @@ describe("a deployed spec in the form", () => {
     expect(draft.env).toEqual([
       { name: "REGION", value: "north" },
       { name: "EMPTY", value: "" },
-      { name: "QUOTED", value: "it's \"quoted\"" },
+      { name: "QUOTED", value: 'it\'s "quoted"' },
     ]);
     expect(draft.mounts[0]).toEqual({
       type: "smb",

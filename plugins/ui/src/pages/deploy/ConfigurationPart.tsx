@@ -12,6 +12,7 @@ import { repeatedEnvNames, type ConfigFileDraft, type Draft, type MountDraft } f
 import { removeAt, replaceAt } from "../../form/lists";
 import { envProblemsOf } from "../../form/problems";
 import { SchedulePart } from "./SchedulePart";
+import { StoredSecretNote } from "./StoredSecretNote";
 import type { PartProps } from "./types";
 
 export function ConfigurationPart(props: PartProps & { options: Schemas["FormOptions"] }) {
@@ -286,6 +287,7 @@ function ConfigFilesPart({ draft, update, problemsAt }: PartProps) {
               }}
             />
           </FormField>
+          <StoredSecretNote file={file} />
         </Stack>
       ))}
       <Button

@@ -24,6 +24,8 @@ export function DeployPart(props: {
   previewing: boolean;
   deploying: boolean;
   mayDeploy: boolean;
+  /** The submit button's words when they are not "Deploy" (an edit saves a new revision). */
+  submitLabel?: string;
   problem: unknown;
   unclaimed: FieldProblem[];
   onPreview: () => void;
@@ -107,7 +109,7 @@ export function DeployPart(props: {
           aria-describedby={props.mayDeploy ? undefined : "deploy-disabled-reason"}
           onClick={props.onDeploy}
         >
-          Deploy
+          {props.submitLabel ?? "Deploy"}
         </Button>
         {props.mayDeploy ? null : (
           <Text id="deploy-disabled-reason" color="fg.muted">

@@ -12,9 +12,10 @@ import { Section } from "../../components/Section";
 import { move, removeAt, toggle } from "../../form/lists";
 import { VERSION_MODES, versionModeOf, withVersionMode } from "../../form/draft";
 import { nameProblem } from "../../form/naming";
+import { FixedNameNote } from "./FixedNameNote";
 import type { PartProps } from "./types";
 
-export function ResourcePart({ draft, update, problemsAt }: PartProps) {
+export function ResourcePart({ draft, update, problemsAt, nameFixed }: PartProps & { nameFixed?: boolean }) {
   const { artifact } = draft;
   const path = { source: artifact.source, repository: artifact.repository };
   const component = { group: artifact.group, name: artifact.name };
@@ -62,12 +63,14 @@ export function ResourcePart({ draft, update, problemsAt }: PartProps) {
       >
         <Input
           value={draft.name}
+          readOnly={nameFixed}
           maxLength={60}
           onChange={(event) => {
             update({ name: event.currentTarget.value });
           }}
         />
       </FormField>
+      {nameFixed ? <FixedNameNote /> : null}
       <HStack align="start" wrap="wrap" gap={4}>
         <FormField label="Version to run" problems={problemsAt("artifact.version")}>
           <Select

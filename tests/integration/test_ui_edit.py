@@ -109,8 +109,8 @@ def test_edit_opens_filled_and_saves_only_the_change(ui: UiStack, open_page: Cal
     expect(page.get_by_label("Cpu request")).to_have_value("250m")
     expect(page.get_by_label("Timeout (minutes)")).to_have_value("90")
     expect(page.get_by_label("Webhook connection id")).to_have_value("teams_webhook")
-    expect(page.get_by_label("Description")).to_have_value("Nightly sync\nof customers")
-    expect(page.get_by_label("Tag 2")).to_have_value("nightly")
+    expect(page.get_by_role("textbox", name="Description")).to_have_value("Nightly sync\nof customers")
+    expect(page.get_by_label("Tag 2", exact=True)).to_have_value("nightly")
     assert_accessible(page)
 
     # The whole form, as the previews receive it, is the deployed spec: every field filled.

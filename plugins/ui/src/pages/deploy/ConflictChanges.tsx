@@ -9,7 +9,9 @@ export function ConflictChanges({ rows }: { rows: readonly ConflictRow[] }) {
   return (
     <Table.ScrollArea borderWidth="1px" borderRadius="md">
       <Table.Root size="sm">
-        <Table.Caption>{t("edit.conflict.changes")}</Table.Caption>
+        <Table.Caption captionSide="top" textAlign="start" fontWeight="medium" fontSize="sm" mt={0} mb={2}>
+          {t("edit.conflict.changes")}
+        </Table.Caption>
         <Table.Header>
           <Table.Row>
             <Table.ColumnHeader>{t("edit.conflict.field")}</Table.ColumnHeader>

@@ -1,4 +1,5 @@
 /** The API's error answers ({"detail", "errors"?}) as one error type the pages show. */
+import type { Translate } from "../i18n";
 
 export interface ErrorBody {
   detail?: unknown;
@@ -7,14 +8,17 @@ export interface ErrorBody {
 
 export class ApiProblem extends Error {
   readonly status: number;
+  /** The server's own words (English, like Airflow's API), when it gave any. */
+  readonly detail: string | undefined;
   /** One line per problem, led by the field's path (`args[2]: ...`); only for 422. */
   readonly lines: string[];
 
   constructor(status: number, body: unknown) {
     const { detail, errors } = (typeof body === "object" && body !== null ? body : {}) as ErrorBody;
-    super(typeof detail === "string" ? detail : `the server answered ${status}`);
+    super(typeof detail === "string" ? detail : `HTTP ${status}`);
     this.name = "ApiProblem";
     this.status = status;
+    this.detail = typeof detail === "string" ? detail : undefined;
     this.lines = Array.isArray(errors)
       ? errors.filter((line): line is string => typeof line === "string")
       : [];
@@ -30,11 +34,12 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
 }
 
 /** What a user should read about a failure; names the source when it is Nexus's fault. */
-export function describeProblem(error: unknown): string {
+export function describeProblem(error: unknown, t: Translate): string {
   if (error instanceof ApiProblem) {
-    if (error.status === 503) return `Not available: ${error.message}`;
-    if (error.status === 403) return `Not allowed: ${error.message}`;
-    return error.message;
+    const problem = error.detail ?? t("common.problem.status", { status: error.status });
+    if (error.status === 503) return t("common.problem.unavailable", { problem });
+    if (error.status === 403) return t("common.problem.forbidden", { problem });
+    return problem;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,8 +1,8 @@
 import { Button } from "@chakra-ui/react";
 import { useState } from "react";
 
-/** Copies `text`; says so for a moment (and to screen readers). */
-export function CopyButton({ text, what }: { text: string; what: string }) {
+/** Copies `text`; says `copiedLabel` instead of `label` for a moment (and to screen readers). */
+export function CopyButton(props: { text: string; label: string; copiedLabel: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <Button
@@ -10,7 +10,7 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
       variant="outline"
       aria-live="polite"
       onClick={() => {
-        void navigator.clipboard.writeText(text).then(() => {
+        void navigator.clipboard.writeText(props.text).then(() => {
           setCopied(true);
           setTimeout(() => {
             setCopied(false);
@@ -18,7 +18,7 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
         });
       }}
     >
-      {copied ? `${what} copied` : `Copy ${what}`}
+      {copied ? props.copiedLabel : props.label}
     </Button>
   );
 }

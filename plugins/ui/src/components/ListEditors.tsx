@@ -2,6 +2,7 @@
 import { Button, HStack, IconButton, Stack, Text } from "@chakra-ui/react";
 
 import { move, removeAt, replaceAt } from "../form/lists";
+import { useT } from "../i18n";
 import { TextField } from "./FormField";
 
 /** Move up, move down and remove buttons for item `index` of `count`, named after `what`. */
@@ -13,6 +14,7 @@ export function ItemButtons(props: {
   onRemove: () => void;
 }) {
   const { what, index, count, onMove } = props;
+  const t = useT();
   return (
     <HStack gap={1} flexShrink={0}>
       {onMove ? (
@@ -20,7 +22,7 @@ export function ItemButtons(props: {
           <IconButton
             size="sm"
             variant="ghost"
-            aria-label={`Move ${what} up`}
+            aria-label={t("common.list.moveUp", { what })}
             disabled={index === 0}
             onClick={() => {
               onMove(-1);
@@ -31,7 +33,7 @@ export function ItemButtons(props: {
           <IconButton
             size="sm"
             variant="ghost"
-            aria-label={`Move ${what} down`}
+            aria-label={t("common.list.moveDown", { what })}
             disabled={index === count - 1}
             onClick={() => {
               onMove(1);
@@ -45,18 +47,23 @@ export function ItemButtons(props: {
         size="sm"
         variant="ghost"
         colorPalette="red"
-        aria-label={`Remove ${what}`}
+        aria-label={t("common.list.remove", { what })}
         onClick={props.onRemove}
       >
-        Remove
+        {t("common.list.removeButton")}
       </Button>
     </HStack>
   );
 }
 
-/** A list of strings (arguments, tags, emails): one labelled input each, ordered. */
+/**
+ * A list of strings (arguments, tags, emails): one labelled input each, ordered. `label(n)` is
+ * item n's field label ("Argument 1"), `what(n)` the same item inside a sentence ("argument 1").
+ */
 export function StringListEditor(props: {
-  noun: string;
+  label: (position: number) => string;
+  what: (position: number) => string;
+  addLabel: string;
   items: string[];
   onChange: (items: string[]) => void;
   problemsAt: (path: string) => string[];
@@ -65,16 +72,16 @@ export function StringListEditor(props: {
   ordered?: boolean;
   empty?: string;
 }) {
-  const { noun, items, onChange } = props;
+  const { items, onChange } = props;
   return (
     <Stack gap={2}>
       {items.length === 0 && props.empty ? <Text color="fg.muted">{props.empty}</Text> : null}
       {items.map((item, index) => {
-        const what = `${noun} ${index + 1}`;
+        const what = props.what(index + 1);
         return (
           <HStack key={index} align="start">
             <TextField
-              label={`${noun[0]?.toUpperCase() ?? ""}${noun.slice(1)} ${index + 1}`}
+              label={props.label(index + 1)}
               problems={props.problemsAt(`${props.path}[${index}]`)}
               value={item}
               placeholder={props.placeholder}
@@ -108,7 +115,7 @@ export function StringListEditor(props: {
           onChange([...items, ""]);
         }}
       >
-        Add {noun}
+        {props.addLabel}
       </Button>
     </Stack>
   );

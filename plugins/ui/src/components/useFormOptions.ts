@@ -11,5 +11,3 @@ export function useFormOptions() {
     staleTime: Infinity,
   });
 }
-
-export const READ_ONLY_REASON = "Your Airflow role may read DAGs but not edit them, which deploying needs.";

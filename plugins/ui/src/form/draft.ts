@@ -1,5 +1,6 @@
 /** The deploy form's state, and the deployment spec it sends (the API's DeploymentSpec). */
 import type { Schemas } from "../api/client";
+import type { MessageKey } from "../i18n";
 import { scheduleValue, type ScheduleChoice } from "./schedule";
 
 export type Spec = Schemas["DeploymentSpec"];
@@ -8,11 +9,11 @@ export type Executor = Spec["executor"];
 /** Pinned to one version, or resolved when each run starts (the spec's version keywords). */
 export type VersionMode = "pinned" | "latest" | "latest-release";
 
-/** The modes the form offers, in the order it lists them. */
-export const VERSION_MODES: readonly { mode: VersionMode; label: string }[] = [
-  { mode: "latest-release", label: "The latest release when each run starts (skips RC, beta, snapshots)" },
-  { mode: "latest", label: "The latest version when each run starts" },
-  { mode: "pinned", label: "This version, always" },
+/** The modes the form offers, in the order it lists them, with their words' keys. */
+export const VERSION_MODES: readonly { mode: VersionMode; label: MessageKey }[] = [
+  { mode: "latest-release", label: "deploy.version.latestRelease" },
+  { mode: "latest", label: "deploy.version.latest" },
+  { mode: "pinned", label: "deploy.version.pinned" },
 ];
 
 /** The version a form opened without one runs: the newest release when each run starts. */

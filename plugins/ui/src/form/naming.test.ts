@@ -1,8 +1,14 @@
+import { CATALOGUES } from "../i18n/catalogues";
+import { translate } from "../i18n/translate";
+import type { Translate } from "../i18n";
 import { nameProblem } from "./naming";
+
+const english: Translate = (key, values) => translate(CATALOGUES.en, "en", key, values);
+const french: Translate = (key, values) => translate(CATALOGUES.fr, "fr", key, values);
 
 describe("deployment names, checked as typed", () => {
   it.each(["customer-sync-2-0-1", "a", "job-1"])("accepts %s", (name) => {
-    expect(nameProblem(name)).toBeNull();
+    expect(nameProblem(name, english)).toBeNull();
   });
 
   it.each([
@@ -13,6 +19,10 @@ describe("deployment names, checked as typed", () => {
     ["job_sync", "only lowercase letters, digits and '-'"],
     ["a".repeat(41), "at most 40 characters (41 now)"],
   ])("refuses %j: %s", (name, problem) => {
-    expect(nameProblem(name)).toBe(problem);
+    expect(nameProblem(name, english)).toBe(problem);
+  });
+
+  it("says why in the user's language", () => {
+    expect(nameProblem("Job", french)).toBe("lettres minuscules uniquement");
   });
 });

@@ -28,18 +28,3 @@ export function scheduleChoice(value: string): ScheduleChoice {
     return { mode: "preset", preset: value, cron: "0 3 * * *" };
   return { mode: "cron", preset: "@daily", cron: value };
 }
-
-/** A run time in the schedule's time zone, e.g. "Mon, 7 Dec 2026, 03:00 (Europe/Berlin)". */
-export function formatRunTime(iso: string, timeZone: string): string {
-  const text = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(new Date(iso));
-  return `${text} (${timeZone})`;
-}

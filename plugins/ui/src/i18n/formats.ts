@@ -27,6 +27,24 @@ export class Formats {
     return Number.isNaN(date.getTime()) ? iso : this.dateTimes.format(date);
   }
 
+  /**
+   * A schedule's run time in the schedule's own time zone (not the user's: a cron reads in its
+   * zone), with the weekday, e.g. "Mon, Dec 7, 2026, 03:00 (Europe/Berlin)".
+   */
+  runTime(iso: string, scheduleZone: string): string {
+    const text = new Intl.DateTimeFormat(this.language, {
+      timeZone: scheduleZone,
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(iso));
+    return `${text} (${scheduleZone})`;
+  }
+
   /** "1 h 2 min 5 s" — whole seconds, the largest units first, at most two of them. */
   duration(seconds: number | null | undefined): string {
     if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0)

@@ -72,6 +72,17 @@ describe("formats", () => {
     expect(english.dateTime(null)).toBe("—");
   });
 
+  it("write a schedule's run times in the schedule's zone, not the user's", () => {
+    const french = new Formats("fr", "Asia/Tokyo", CATALOGUES.fr);
+    expect(plain(french.runTime("2026-12-07T02:00:00Z", "Europe/Berlin"))).toBe(
+      "lun. 7 déc. 2026, 03:00 (Europe/Berlin)",
+    );
+    const english = new Formats("en", "UTC", CATALOGUES.en);
+    expect(plain(english.runTime("2026-12-07T02:00:00Z", "Europe/Berlin"))).toBe(
+      "Mon, Dec 7, 2026, 03:00 (Europe/Berlin)",
+    );
+  });
+
   it("write durations with their two largest units", () => {
     const english = new Formats("en", "UTC", CATALOGUES.en);
     expect(plain(english.duration(3725))).toBe("1 hr 2 min");

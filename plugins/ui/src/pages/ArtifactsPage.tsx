@@ -27,10 +27,19 @@ import { api, type Schemas } from "../api/client";
 import { unwrap } from "../api/problems";
 import { usePagePath } from "../components/PageLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
-import { READ_ONLY_REASON, useFormOptions } from "../components/useFormOptions";
-import { formatDate, formatSize } from "../format";
+import { useFormOptions } from "../components/useFormOptions";
+import { useFormats, useT, type MessageKey, type Translate } from "../i18n";
 
-const SOURCE_LABELS: Record<string, string> = { nexus: "Nexus", local: "Local folder" };
+const SOURCE_LABELS: Record<string, MessageKey> = {
+  nexus: "common.source.nexus",
+  local: "common.source.local",
+};
+
+/** A source's name in words; a source the pages do not know is shown by its id. */
+function sourceLabel(source: string, t: Translate): string {
+  const key = SOURCE_LABELS[source];
+  return key ? t(key) : source;
+}
 
 type Component = Schemas["ComponentOut"];
 
@@ -55,6 +64,7 @@ export function mergeComponents(components: readonly Component[]): (Component & 
 }
 
 export function ArtifactsPage() {
+  const t = useT();
   const [params, setParams] = useSearchParams();
   const source = params.get("source") ?? "";
   const repository = params.get("repository") ?? "";
@@ -91,25 +101,25 @@ export function ArtifactsPage() {
   return (
     <Stack gap={4} p={4} maxW="1200px">
       <Heading as="h1" size="lg">
-        Artifacts
+        {t("artifacts.title")}
       </Heading>
       {options.data && !mayDeploy ? (
         <Alert.Root status="info" id="read-only-reason">
           <Alert.Indicator />
-          <Alert.Description>Read-only: {READ_ONLY_REASON}</Alert.Description>
+          <Alert.Description>{t("common.readOnly")}</Alert.Description>
         </Alert.Root>
       ) : null}
       <HStack gap={4} align="end" wrap="wrap">
         <PickList
-          label="Source"
+          label={t("artifacts.source")}
           value={chosenSource}
-          choices={(sources.data ?? []).map((name) => ({ value: name, label: SOURCE_LABELS[name] ?? name }))}
+          choices={(sources.data ?? []).map((name) => ({ value: name, label: sourceLabel(name, t) }))}
           onChange={(value) => {
             choose({ source: value, repository: "", q: "" });
           }}
         />
         <PickList
-          label="Repository"
+          label={t("artifacts.repository")}
           value={chosenRepository}
           choices={(repositories.data ?? []).map((repo) => ({
             value: repo.name,
@@ -127,15 +137,15 @@ export function ArtifactsPage() {
           }}
         />
       </HStack>
-      {sources.isError ? <ProblemAlert title="Could not list the sources" error={sources.error} /> : null}
+      {sources.isError ? <ProblemAlert title={t("artifacts.sourcesFailed")} error={sources.error} /> : null}
       {repositories.isError ? (
         <ProblemAlert
-          title={`Could not list the repositories of ${SOURCE_LABELS[chosenSource] ?? chosenSource}`}
+          title={t("artifacts.repositoriesFailed", { source: sourceLabel(chosenSource, t) })}
           error={repositories.error}
         />
       ) : null}
       {repositories.isSuccess && repositories.data.length === 0 ? (
-        <Text>This source has no repositories.</Text>
+        <Text>{t("artifacts.noRepositories")}</Text>
       ) : null}
       {chosenRepository ? (
         <SearchResults
@@ -180,27 +190,28 @@ function PickList(props: {
 }
 
 function SearchBox({ initial, onSearch }: { initial: string; onSearch: (query: string) => void }) {
+  const t = useT();
   const [text, setText] = useState(initial);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSearch(text.trim());
   };
   return (
-    <form onSubmit={submit} role="search" aria-label="Search the repository">
+    <form onSubmit={submit} role="search" aria-label={t("artifacts.search.region")}>
       <HStack align="end">
         <Field.Root width="auto">
-          <Field.Label>Search</Field.Label>
+          <Field.Label>{t("artifacts.search.label")}</Field.Label>
           <Input
             type="search"
             value={text}
-            placeholder="group or name"
+            placeholder={t("artifacts.search.placeholder")}
             onChange={(event) => {
               setText(event.currentTarget.value);
             }}
           />
         </Field.Root>
         <Button type="submit" variant="outline">
-          Search
+          {t("artifacts.search.button")}
         </Button>
       </HStack>
     </form>
@@ -209,6 +220,7 @@ function SearchBox({ initial, onSearch }: { initial: string; onSearch: (query: s
 
 function SearchResults(props: { source: string; repository: string; query: string; mayDeploy: boolean }) {
   const { source, repository, query } = props;
+  const t = useT();
   const results = useInfiniteQuery({
     queryKey: ["search", source, repository, query],
     initialPageParam: undefined as string | undefined,
@@ -225,20 +237,25 @@ function SearchResults(props: { source: string; repository: string; query: strin
   });
   if (results.data === undefined) {
     return results.isError ? (
-      <ProblemAlert title={`Could not search ${repository}`} error={results.error} />
+      <ProblemAlert title={t("artifacts.searchFailed", { repository })} error={results.error} />
     ) : (
-      <Spinner aria-label="Loading components" />
+      <Spinner aria-label={t("artifacts.loadingComponents")} />
     );
   }
   const components = mergeComponents(results.data.pages.flatMap((page) => page.components));
   if (components.length === 0) {
-    return <Text>{query ? `Nothing in ${repository} matches “${query}”.` : `${repository} is empty.`}</Text>;
+    return (
+      <Text>
+        {query ? t("artifacts.noMatch", { repository, query }) : t("artifacts.empty", { repository })}
+      </Text>
+    );
   }
   return (
     <Stack gap={3}>
       <Text aria-live="polite">
-        {components.length} component{components.length === 1 ? "" : "s"}
-        {results.hasNextPage ? " so far" : ""}
+        {results.hasNextPage
+          ? t("artifacts.componentsSoFar", { count: components.length })
+          : t("artifacts.components", { count: components.length })}
       </Text>
       {components.map((component) => (
         <ComponentCard
@@ -250,7 +267,7 @@ function SearchResults(props: { source: string; repository: string; query: strin
           mayDeploy={props.mayDeploy}
         />
       ))}
-      {results.isError ? <ProblemAlert title="Could not load more" error={results.error} /> : null}
+      {results.isError ? <ProblemAlert title={t("artifacts.loadMoreFailed")} error={results.error} /> : null}
       {results.hasNextPage ? (
         <Button
           alignSelf="start"
@@ -258,7 +275,7 @@ function SearchResults(props: { source: string; repository: string; query: strin
           loading={results.isFetchingNextPage}
           onClick={() => void results.fetchNextPage()}
         >
-          Load more
+          {t("artifacts.loadMore")}
         </Button>
       ) : null}
     </Stack>
@@ -273,6 +290,7 @@ function ComponentCard(props: {
   mayDeploy: boolean;
 }) {
   const { source, repository } = props;
+  const t = useT();
   const allVersions = useQuery({
     queryKey: ["versions", source, repository, props.component.group, props.component.name],
     enabled: props.split,
@@ -300,24 +318,28 @@ function ComponentCard(props: {
       <Card.Body gap={2}>
         <HStack justify="space-between" wrap="wrap">
           <Box>
-            <Heading as="h2" size="md" id={headingId}>
+            <Heading as="h2" size="md" id={headingId} data-untranslated="data">
               {component.name}
             </Heading>
-            {component.group ? <Text color="fg.muted">{component.group}</Text> : null}
+            {component.group ? (
+              <Text color="fg.muted" data-untranslated="data">
+                {component.group}
+              </Text>
+            ) : null}
           </Box>
           <DeployLink
             to={deployPath("latest-release")}
             mayDeploy={props.mayDeploy}
-            label="Deploy latest release"
-            ariaLabel={`Deploy the latest release of ${component.name}`}
+            label={t("artifacts.deployLatest")}
+            ariaLabel={t("artifacts.deployLatestOf", { name: component.name })}
           />
         </HStack>
         <Table.Root size="sm">
-          <Table.Caption srOnly>Versions of {component.name}, newest first</Table.Caption>
+          <Table.Caption srOnly>{t("artifacts.versionsOf", { name: component.name })}</Table.Caption>
           <Table.Header>
             <Table.Row>
-              <Table.ColumnHeader>Version</Table.ColumnHeader>
-              <Table.ColumnHeader textAlign="end">Actions</Table.ColumnHeader>
+              <Table.ColumnHeader>{t("artifacts.version")}</Table.ColumnHeader>
+              <Table.ColumnHeader textAlign="end">{t("artifacts.actions")}</Table.ColumnHeader>
             </Table.Row>
           </Table.Header>
           <Table.Body>
@@ -333,8 +355,8 @@ function ComponentCard(props: {
                   <DeployLink
                     to={deployPath(version)}
                     mayDeploy={props.mayDeploy}
-                    label="Deploy"
-                    ariaLabel={`Deploy ${component.name} ${version}`}
+                    label={t("artifacts.deploy")}
+                    ariaLabel={t("artifacts.deployVersion", { name: component.name, version })}
                   />
                 }
                 assets={
@@ -365,11 +387,12 @@ function VersionRow(props: {
   assets: React.ReactNode;
 }) {
   const assetsId = useId();
+  const t = useT();
   return (
     <>
       <Table.Row>
         <Table.Cell>
-          <Code>{props.version}</Code>
+          <Code data-untranslated="data">{props.version}</Code>
         </Table.Cell>
         <Table.Cell textAlign="end">
           <HStack justify="end">
@@ -380,10 +403,9 @@ function VersionRow(props: {
               aria-controls={props.open ? assetsId : undefined}
               onClick={props.onToggle}
             >
-              {props.open ? "Hide files" : "Files"}
+              {props.open ? t("artifacts.hideFiles") : t("artifacts.files")}
               <Text as="span" srOnly>
-                {" "}
-                of {props.version}
+                {t("artifacts.filesOfVersion", { version: props.version })}
               </Text>
             </Button>
             {props.deploy}
@@ -402,12 +424,13 @@ function VersionRow(props: {
 }
 
 function DeployLink(props: { to: string; mayDeploy: boolean; label: string; ariaLabel?: string }) {
+  const t = useT();
   if (!props.mayDeploy) {
     return (
       <Button
         size="xs"
         disabled
-        title={READ_ONLY_REASON}
+        title={t("common.readOnlyReason")}
         aria-label={props.ariaLabel}
         aria-describedby="read-only-reason"
       >
@@ -424,6 +447,12 @@ function DeployLink(props: { to: string; mayDeploy: boolean; label: string; aria
   );
 }
 
+/** The strongest checksum the source gave, prefixed with its algorithm. */
+function checksum(asset: { sha256?: string | null; sha1?: string | null }): string | null {
+  if (asset.sha256) return `sha256:${asset.sha256}`;
+  return asset.sha1 ? `sha1:${asset.sha1}` : null;
+}
+
 function AssetList(props: {
   source: string;
   repository: string;
@@ -432,6 +461,8 @@ function AssetList(props: {
   version: string;
 }) {
   const { source, repository, group, name, version } = props;
+  const t = useT();
+  const formats = useFormats();
   const assets = useQuery({
     queryKey: ["assets", source, repository, group, name, version],
     queryFn: async () =>
@@ -441,39 +472,37 @@ function AssetList(props: {
         }),
       ),
   });
-  if (assets.isPending) return <Spinner aria-label="Loading files" />;
+  if (assets.isPending) return <Spinner aria-label={t("artifacts.loadingFiles")} />;
   if (assets.isError)
-    return <ProblemAlert title={`Could not list the files of ${version}`} error={assets.error} />;
-  if (assets.data.length === 0) return <Text>This version has no files.</Text>;
+    return <ProblemAlert title={t("artifacts.filesFailed", { version })} error={assets.error} />;
+  if (assets.data.length === 0) return <Text>{t("artifacts.noFiles")}</Text>;
   return (
     <Table.Root size="sm" variant="outline">
-      <Table.Caption srOnly>
-        Files of {name} {version}
-      </Table.Caption>
+      <Table.Caption srOnly>{t("artifacts.filesOf", { name, version })}</Table.Caption>
       <Table.Header>
         <Table.Row>
-          <Table.ColumnHeader>File</Table.ColumnHeader>
-          <Table.ColumnHeader>Size</Table.ColumnHeader>
-          <Table.ColumnHeader>Checksum</Table.ColumnHeader>
-          <Table.ColumnHeader>Uploaded</Table.ColumnHeader>
+          <Table.ColumnHeader>{t("artifacts.file")}</Table.ColumnHeader>
+          <Table.ColumnHeader>{t("artifacts.size")}</Table.ColumnHeader>
+          <Table.ColumnHeader>{t("artifacts.checksum")}</Table.ColumnHeader>
+          <Table.ColumnHeader>{t("artifacts.uploaded")}</Table.ColumnHeader>
         </Table.Row>
       </Table.Header>
       <Table.Body>
         {assets.data.map((asset) => (
           <Table.Row key={asset.path}>
-            <Table.Cell>
+            <Table.Cell data-untranslated="data">
               <Text>{asset.file_name}</Text>
               <Text fontSize="xs" color="fg.muted">
                 {asset.path}
               </Text>
             </Table.Cell>
-            <Table.Cell>{formatSize(asset.size)}</Table.Cell>
+            <Table.Cell>{formats.size(asset.size)}</Table.Cell>
             <Table.Cell>
-              <Text fontFamily="mono" fontSize="xs" wordBreak="break-all">
-                {asset.sha256 ? `sha256:${asset.sha256}` : asset.sha1 ? `sha1:${asset.sha1}` : "—"}
+              <Text fontFamily="mono" fontSize="xs" wordBreak="break-all" data-untranslated="data">
+                {checksum(asset) ?? t("common.none")}
               </Text>
             </Table.Cell>
-            <Table.Cell>{formatDate(asset.last_modified)}</Table.Cell>
+            <Table.Cell>{formats.dateTime(asset.last_modified)}</Table.Cell>
           </Table.Row>
         ))}
       </Table.Body>

@@ -11,7 +11,7 @@ import { api, type Schemas } from "../api/client";
 import { ApiProblem, unwrap } from "../api/problems";
 import { usePagePath } from "../components/PageLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
-import { READ_ONLY_REASON, useFormOptions } from "../components/useFormOptions";
+import { useFormOptions } from "../components/useFormOptions";
 import {
   DEFAULT_VERSION,
   defaultExecutor,
@@ -20,8 +20,8 @@ import {
   type ArtifactChoice,
   type Draft,
 } from "../form/draft";
-import { useT } from "../i18n";
 import { parseProblem, problemsAt, unclaimed, type FieldProblem } from "../form/problems";
+import { useT } from "../i18n";
 import { ConfigurationPart } from "./deploy/ConfigurationPart";
 import { DeployedPart } from "./deploy/DeployedPart";
 import { EditConflict } from "./deploy/EditConflict";
@@ -64,6 +64,7 @@ function problemsOf(error: unknown): FieldProblem[] {
 }
 
 export function DeployPage() {
+  const t = useT();
   const [params] = useSearchParams();
   const pagePath = usePagePath();
   const artifact = useMemo(
@@ -92,20 +93,20 @@ export function DeployPage() {
     return (
       <Stack p={4} gap={4}>
         <Heading as="h1" size="lg">
-          Deploy
+          {t("deploy.title")}
         </Heading>
         <Text>
-          Choose a version to deploy on the{" "}
+          {t("deploy.noArtifact.before")}
           <Link variant="underline" asChild>
-            <RouterLink to={pagePath("browse")}>Artifacts page</RouterLink>
+            <RouterLink to={pagePath("browse")}>{t("deploy.noArtifact.link")}</RouterLink>
           </Link>
-          .
+          {t("deploy.noArtifact.after")}
         </Text>
       </Stack>
     );
   }
-  if (options.isError) return <ProblemAlert title="Could not open the form" error={options.error} />;
-  if (!options.data || suggestion.isPending) return <Spinner m={4} aria-label="Loading the form" />;
+  if (options.isError) return <ProblemAlert title={t("deploy.optionsFailed")} error={options.error} />;
+  if (!options.data || suggestion.isPending) return <Spinner m={4} aria-label={t("deploy.loading")} />;
   return (
     <DeployForm
       key={JSON.stringify(artifact)}
@@ -172,7 +173,7 @@ export function DeployForm({
     return (
       <Stack p={4} gap={4} maxW="1000px">
         <Heading as="h1" size="lg">
-          Deploy
+          {t("deploy.title")}
         </Heading>
         <DeployedPart
           deployment={deployed}
@@ -182,7 +183,7 @@ export function DeployForm({
           }}
         />
         <Link variant="underline" asChild>
-          <RouterLink to={pagePath("browse")}>Back to the artifacts</RouterLink>
+          <RouterLink to={pagePath("browse")}>{t("deploy.backToArtifacts")}</RouterLink>
         </Link>
       </Stack>
     );
@@ -194,13 +195,13 @@ export function DeployForm({
         <EditHeading name={edit.name} revision={edit.revision} />
       ) : (
         <Heading as="h1" size="lg">
-          Deploy {draft.artifact.name}
+          {t("deploy.titleOf", { name: draft.artifact.name })}
         </Heading>
       )}
       {mayDeploy ? null : (
         <Alert.Root status="info">
           <Alert.Indicator />
-          <Alert.Description>Read-only: {READ_ONLY_REASON}</Alert.Description>
+          <Alert.Description>{t("common.readOnly")}</Alert.Description>
         </Alert.Root>
       )}
       <chakra.fieldset disabled={!mayDeploy} minW={0}>

@@ -5,12 +5,13 @@ import { useQuery } from "@tanstack/react-query";
 
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
-import { ERROR_COLOR, FormField, TextField } from "../../components/FormField";
+import { FormField, ServerProblems, TextField } from "../../components/FormField";
 import { ItemButtons, StringListEditor } from "../../components/ListEditors";
 import { Section } from "../../components/Section";
 import { repeatedEnvNames, type ConfigFileDraft, type Draft, type MountDraft } from "../../form/draft";
 import { removeAt, replaceAt } from "../../form/lists";
 import { envProblemsOf } from "../../form/problems";
+import { useT, type MessageKey } from "../../i18n";
 import { SchedulePart } from "./SchedulePart";
 import { StoredSecretNote } from "./StoredSecretNote";
 import type { PartProps } from "./types";
@@ -18,16 +19,19 @@ import type { PartProps } from "./types";
 export function ConfigurationPart(props: PartProps & { options: Schemas["FormOptions"] }) {
   const { draft, update, problemsAt, options } = props;
   const kubernetes = draft.executor === "kubernetes";
+  const t = useT();
   return (
-    <Section title="3. Runner configuration">
+    <Section title={t("deploy.configuration.title")}>
       <SchedulePart {...props} />
-      <Section title="Arguments" level={3}>
+      <Section title={t("deploy.args.title")} level={3}>
         <StringListEditor
-          noun="argument"
+          label={(position) => t("deploy.args.label", { position })}
+          what={(position) => t("deploy.args.item", { position })}
+          addLabel={t("deploy.args.add")}
           path="args"
           items={draft.args}
           ordered
-          empty="No arguments. Each argument is one field: nothing is split or quoted."
+          empty={t("deploy.args.empty")}
           problemsAt={problemsAt}
           onChange={(args) => {
             update({ args });
@@ -38,16 +42,16 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
       <ConfigFilesPart {...props} />
       {kubernetes ? <MountsPart {...props} /> : null}
       {kubernetes ? (
-        <Section title="Network and resources" level={3}>
+        <Section title={t("deploy.resources.title")} level={3}>
           <CheckboxField
-            label="Use the cluster's HTTP proxy"
+            label={t("deploy.resources.proxy")}
             checked={draft.proxy}
             onChange={(checked) => {
               update({ proxy: checked });
             }}
           />
           <HStack wrap="wrap" align="start" gap={4}>
-            {(["cpu_request", "cpu_limit", "memory_request", "memory_limit"] as const).map((field) => {
+            {RESOURCE_FIELDS.map((field) => {
               const ceiling =
                 field === "cpu_limit"
                   ? options.max_cpu_limit
@@ -58,9 +62,12 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
               return (
                 <TextField
                   key={field}
-                  label={field.replace("_", " ").replace(/^./, (c) => c.toUpperCase())}
+                  label={t(RESOURCE_LABELS[field])}
                   problems={problemsAt(`resources.${field}`)}
-                  helper={`${fallback ? `Default ${fallback}` : "No default"}${ceiling ? `; at most ${ceiling}` : ""}`}
+                  helper={[
+                    fallback ? t("deploy.resources.default", { fallback }) : t("deploy.resources.noDefault"),
+                    ...(ceiling ? [t("deploy.resources.ceiling", { ceiling })] : []),
+                  ].join(t("deploy.resources.separator"))}
                   width="3xs"
                   placeholder={fallback}
                   value={draft.resources[field]}
@@ -71,43 +78,45 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
               );
             })}
           </HStack>
-          {problemsAt("resources")
-            .filter((problem) => !problem.includes(":"))
-            .map((problem) => (
-              <Text key={problem} color={ERROR_COLOR}>
-                {problem}
-              </Text>
-            ))}
+          <ServerProblems problems={problemsAt("resources").filter((problem) => !problem.includes(":"))} />
         </Section>
       ) : null}
-      <Section title="Retries and limits" level={3}>
+      <Section title={t("deploy.limits.title")} level={3}>
         <HStack wrap="wrap" align="start" gap={4}>
-          <NumberField label="Retries" field="retries" path="retries" helper="0 to 10" {...props} />
           <NumberField
-            label="Seconds between retries"
+            label={t("deploy.limits.retries")}
+            field="retries"
+            path="retries"
+            helper={t("deploy.limits.between", { low: 0, high: 10 })}
+            {...props}
+          />
+          <NumberField
+            label={t("deploy.limits.retryDelay")}
             field="retryDelaySeconds"
             path="retry_delay_seconds"
             {...props}
           />
           <NumberField
-            label="Timeout (minutes)"
+            label={t("deploy.limits.timeout")}
             field="timeoutMinutes"
             path="execution_timeout_minutes"
-            helper="Empty: none"
+            helper={t("deploy.limits.timeoutHelp")}
             {...props}
           />
           <NumberField
-            label="Max active runs"
+            label={t("deploy.limits.maxActiveRuns")}
             field="maxActiveRuns"
             path="max_active_runs"
-            helper="1 to 16"
+            helper={t("deploy.limits.between", { low: 1, high: 16 })}
             {...props}
           />
         </HStack>
       </Section>
-      <Section title="Failure notifications" level={3}>
+      <Section title={t("deploy.notify.title")} level={3}>
         <StringListEditor
-          noun="email address"
+          label={(position) => t("deploy.notify.emailLabel", { position })}
+          what={(position) => t("deploy.notify.emailItem", { position })}
+          addLabel={t("deploy.notify.addEmail")}
           path="notify.emails"
           items={draft.emails}
           problemsAt={problemsAt}
@@ -116,8 +125,8 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
           }}
         />
         <TextField
-          label="Webhook connection id"
-          helper="An Airflow connection holding the webhook's URL; empty for none."
+          label={t("deploy.notify.webhook")}
+          helper={t("deploy.notify.webhookHelp")}
           problems={problemsAt("notify.webhook_conn_id")}
           maxW="md"
           value={draft.webhookConnId}
@@ -126,9 +135,9 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
           }}
         />
       </Section>
-      <Section title="Owner and description" level={3}>
+      <Section title={t("deploy.about.title")} level={3}>
         <TextField
-          label="Owner"
+          label={t("deploy.about.owner")}
           problems={problemsAt("owner")}
           maxW="md"
           value={draft.owner}
@@ -136,7 +145,7 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
             update({ owner: value });
           }}
         />
-        <FormField label="Description" problems={problemsAt("description")}>
+        <FormField label={t("deploy.about.description")} problems={problemsAt("description")}>
           <Textarea
             value={draft.description}
             onChange={(event) => {
@@ -145,7 +154,9 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
           />
         </FormField>
         <StringListEditor
-          noun="tag"
+          label={(position) => t("deploy.about.tagLabel", { position })}
+          what={(position) => t("deploy.about.tagItem", { position })}
+          addLabel={t("deploy.about.addTag")}
           path="tags"
           items={draft.tags}
           problemsAt={problemsAt}
@@ -157,6 +168,15 @@ export function ConfigurationPart(props: PartProps & { options: Schemas["FormOpt
     </Section>
   );
 }
+
+const RESOURCE_FIELDS = ["cpu_request", "cpu_limit", "memory_request", "memory_limit"] as const;
+
+const RESOURCE_LABELS: Record<(typeof RESOURCE_FIELDS)[number], MessageKey> = {
+  cpu_request: "deploy.resources.cpuRequest",
+  cpu_limit: "deploy.resources.cpuLimit",
+  memory_request: "deploy.resources.memoryRequest",
+  memory_limit: "deploy.resources.memoryLimit",
+};
 
 type NumberFieldName = "retries" | "retryDelaySeconds" | "timeoutMinutes" | "maxActiveRuns";
 
@@ -181,16 +201,15 @@ function NumberField(
 function EnvironmentPart({ draft, update, problemsAt, problems }: PartProps) {
   const repeated = repeatedEnvNames(draft.env);
   const claimed = new Set(draft.env.flatMap((entry) => envProblemsOf(problems, entry.name)));
+  const t = useT();
   return (
-    <Section title="Environment" level={3}>
+    <Section title={t("deploy.env.title")} level={3}>
       {draft.env.map((entry, index) => (
         <HStack key={index} align="start" wrap="wrap">
           <TextField
-            label={`Variable ${index + 1} name`}
-            problems={[
-              ...(repeated.includes(entry.name) && entry.name ? ["this name is given twice"] : []),
-              ...envProblemsOf(problems, entry.name),
-            ]}
+            label={t("deploy.env.name", { position: index + 1 })}
+            typed={repeated.includes(entry.name) && entry.name ? [t("deploy.env.twice")] : []}
+            problems={envProblemsOf(problems, entry.name)}
             fontFamily="mono"
             value={entry.name}
             onChange={(value) => {
@@ -198,14 +217,14 @@ function EnvironmentPart({ draft, update, problemsAt, problems }: PartProps) {
             }}
           />
           <TextField
-            label={`Variable ${index + 1} value`}
+            label={t("deploy.env.value", { position: index + 1 })}
             value={entry.value}
             onChange={(value) => {
               update({ env: replaceAt(draft.env, index, { ...entry, value: value }) });
             }}
           />
           <ItemButtons
-            what={`variable ${index + 1}`}
+            what={t("deploy.env.item", { position: index + 1 })}
             index={index}
             count={draft.env.length}
             onRemove={() => {
@@ -214,13 +233,7 @@ function EnvironmentPart({ draft, update, problemsAt, problems }: PartProps) {
           />
         </HStack>
       ))}
-      {problemsAt("env")
-        .filter((problem) => !claimed.has(problem))
-        .map((problem) => (
-          <Text key={problem} color={ERROR_COLOR}>
-            {problem}
-          </Text>
-        ))}
+      <ServerProblems problems={problemsAt("env").filter((problem) => !claimed.has(problem))} />
       <Button
         alignSelf="start"
         size="sm"
@@ -229,27 +242,25 @@ function EnvironmentPart({ draft, update, problemsAt, problems }: PartProps) {
           update({ env: [...draft.env, { name: "", value: "" }] });
         }}
       >
-        Add variable
+        {t("deploy.env.add")}
       </Button>
     </Section>
   );
 }
 
 function ConfigFilesPart({ draft, update, problemsAt }: PartProps) {
+  const t = useT();
   const change = (index: number, file: ConfigFileDraft) => {
     update({ configFiles: replaceAt(draft.configFiles, index, file) });
   };
   return (
-    <Section title="Config files" level={3}>
-      <Text color="fg.muted">
-        Written next to the job before it starts. A secret file's content is kept in an Airflow Variable or a
-        Kubernetes Secret, never in the spec, and is not shown again.
-      </Text>
+    <Section title={t("deploy.files.title")} level={3}>
+      <Text color="fg.muted">{t("deploy.files.help")}</Text>
       {draft.configFiles.map((file, index) => (
         <Stack key={index} gap={2} borderLeftWidth="2px" ps={3}>
           <HStack align="start" wrap="wrap">
             <TextField
-              label={`File ${index + 1} name`}
+              label={t("deploy.files.name", { position: index + 1 })}
               problems={problemsAt(`config_files[${index}].file_name`)}
               value={file.file_name}
               onChange={(value) => {
@@ -258,14 +269,14 @@ function ConfigFilesPart({ draft, update, problemsAt }: PartProps) {
             />
             <CheckboxField
               mt={8}
-              label="Secret"
+              label={t("deploy.files.secret")}
               checked={file.secret}
               onChange={(checked) => {
                 change(index, { ...file, secret: checked });
               }}
             />
             <ItemButtons
-              what={`file ${index + 1}`}
+              what={t("deploy.files.item", { position: index + 1 })}
               index={index}
               count={draft.configFiles.length}
               onRemove={() => {
@@ -274,7 +285,7 @@ function ConfigFilesPart({ draft, update, problemsAt }: PartProps) {
             />
           </HStack>
           <FormField
-            label={`File ${index + 1} content`}
+            label={t("deploy.files.content", { position: index + 1 })}
             problems={problemsAt(`config_files[${index}]`).filter(
               (p) => !problemsAt(`config_files[${index}].file_name`).includes(p),
             )}
@@ -298,19 +309,42 @@ function ConfigFilesPart({ draft, update, problemsAt }: PartProps) {
           update({ configFiles: [...draft.configFiles, { file_name: "", content: "", secret: false }] });
         }}
       >
-        Add config file
+        {t("deploy.files.add")}
       </Button>
     </Section>
   );
 }
 
-const TARGET_LABELS: Record<MountDraft["type"], [string, string]> = {
-  smb: ["Share (from the catalog)", "Folder in the share"],
-  pvc: ["Volume claim", "Folder in the volume"],
-  nfs: ["NFS server", "Exported path"],
+/** Each kind's spec fields for the mount's target and path, and their labels' keys. */
+const MOUNT_FIELDS: Record<
+  MountDraft["type"],
+  { target: string; path: string; targetLabel: MessageKey; pathLabel: MessageKey }
+> = {
+  smb: {
+    target: "endpoint",
+    path: "sub_path",
+    targetLabel: "deploy.mounts.smbTarget",
+    pathLabel: "deploy.mounts.smbPath",
+  },
+  pvc: {
+    target: "claim_name",
+    path: "sub_path",
+    targetLabel: "deploy.mounts.pvcTarget",
+    pathLabel: "deploy.mounts.pvcPath",
+  },
+  nfs: {
+    target: "server",
+    path: "path",
+    targetLabel: "deploy.mounts.nfsTarget",
+    pathLabel: "deploy.mounts.nfsPath",
+  },
 };
 
+/** An example of a path in the job, not words. */
+const MOUNT_PATH_EXAMPLE = "/mnt/data";
+
 function MountsPart({ draft, update, problemsAt }: PartProps) {
+  const t = useT();
   const endpoints = useQuery({
     queryKey: ["catalogs", "mounts"],
     queryFn: async () => unwrap(await api.GET("/api/v1/catalogs/mounts")),
@@ -319,17 +353,14 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
     update({ mounts: replaceAt(draft.mounts, index, mount) });
   };
   return (
-    <Section title="Mounts" level={3}>
+    <Section title={t("deploy.mounts.title")} level={3}>
       {draft.mounts.map((mount, index) => {
         const at = (field: string) => problemsAt(`mounts[${index}].${mount.type}.${field}`);
-        const [targetLabel, pathLabel] = TARGET_LABELS[mount.type];
-        const targetField =
-          mount.type === "smb" ? "endpoint" : mount.type === "pvc" ? "claim_name" : "server";
-        const pathField = mount.type === "nfs" ? "path" : "sub_path";
+        const { target: targetField, path: pathField, targetLabel, pathLabel } = MOUNT_FIELDS[mount.type];
         return (
           <Stack key={index} gap={2} borderLeftWidth="2px" ps={3}>
             <HStack align="start" wrap="wrap">
-              <FormField label={`Mount ${index + 1} kind`}>
+              <FormField label={t("deploy.mounts.kind", { position: index + 1 })}>
                 <Select
                   width="3xs"
                   value={mount.type}
@@ -341,12 +372,12 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
                     });
                   }}
                 >
-                  <option value="smb">SMB/CIFS share</option>
-                  <option value="pvc">Persistent volume claim</option>
-                  <option value="nfs">NFS export</option>
+                  <option value="smb">{t("deploy.mounts.smb")}</option>
+                  <option value="pvc">{t("deploy.mounts.pvc")}</option>
+                  <option value="nfs">{t("deploy.mounts.nfs")}</option>
                 </Select>
               </FormField>
-              <FormField label={`Mount ${index + 1} ${targetLabel.toLowerCase()}`} problems={at(targetField)}>
+              <FormField label={t(targetLabel, { position: index + 1 })} problems={at(targetField)}>
                 {mount.type === "smb" ? (
                   <Select
                     width="xs"
@@ -355,7 +386,7 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
                       change(index, { ...mount, target: value });
                     }}
                   >
-                    <option value="">Choose a share…</option>
+                    <option value="">{t("deploy.mounts.chooseShare")}</option>
                     {(endpoints.data ?? []).map((endpoint) => (
                       <option key={endpoint.name} value={endpoint.name}>
                         {endpoint.name} ({endpoint.source})
@@ -372,7 +403,7 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
                 )}
               </FormField>
               <ItemButtons
-                what={`mount ${index + 1}`}
+                what={t("deploy.mounts.item", { position: index + 1 })}
                 index={index}
                 count={draft.mounts.length}
                 onRemove={() => {
@@ -382,7 +413,7 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
             </HStack>
             <HStack align="start" wrap="wrap">
               <TextField
-                label={`Mount ${index + 1} ${pathLabel.toLowerCase()}`}
+                label={t(pathLabel, { position: index + 1 })}
                 problems={at(pathField)}
                 value={mount.path}
                 onChange={(value) => {
@@ -390,30 +421,28 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
                 }}
               />
               <TextField
-                label={`Mount ${index + 1} path in the job`}
+                label={t("deploy.mounts.mountPath", { position: index + 1 })}
                 problems={at("mount_path")}
                 value={mount.mount_path}
-                placeholder="/mnt/data"
+                placeholder={MOUNT_PATH_EXAMPLE}
                 onChange={(value) => {
                   change(index, { ...mount, mount_path: value });
                 }}
               />
               <CheckboxField
                 mt={8}
-                label="Read-only"
+                label={t("deploy.mounts.readOnly")}
                 checked={mount.read_only}
                 onChange={(checked) => {
                   change(index, { ...mount, read_only: checked });
                 }}
               />
             </HStack>
-            {problemsAt(`mounts[${index}]`)
-              .filter((p) => ![targetField, pathField, "mount_path"].some((f) => at(f).includes(p)))
-              .map((problem) => (
-                <Text key={problem} color={ERROR_COLOR}>
-                  {problem}
-                </Text>
-              ))}
+            <ServerProblems
+              problems={problemsAt(`mounts[${index}]`).filter(
+                (p) => ![targetField, pathField, "mount_path"].some((f) => at(f).includes(p)),
+              )}
+            />
           </Stack>
         );
       })}
@@ -427,7 +456,7 @@ function MountsPart({ draft, update, problemsAt }: PartProps) {
           });
         }}
       >
-        Add mount
+        {t("deploy.mounts.add")}
       </Button>
     </Section>
   );

@@ -6,8 +6,8 @@ import type { Schemas } from "../../api/client";
 import { describeProblem } from "../../api/problems";
 import { CopyButton } from "../../components/CopyButton";
 import { Section } from "../../components/Section";
-import { READ_ONLY_REASON } from "../../components/useFormOptions";
 import type { FieldProblem } from "../../form/problems";
+import { useT, type MessageKey, type Translate } from "../../i18n";
 
 export interface Previews {
   preflight?: Schemas["PreflightOut"];
@@ -17,7 +17,16 @@ export interface Previews {
 }
 
 const VERDICT_COLORS: Record<string, string> = { ok: "green", failed: "red", skipped: "orange" };
-const VERDICT_WORDS: Record<string, string> = { ok: "ok", failed: "failure", skipped: "warning" };
+const VERDICT_WORDS: Record<string, MessageKey> = {
+  ok: "deploy.preflight.ok",
+  failed: "deploy.preflight.failed",
+  skipped: "deploy.preflight.skipped",
+};
+
+function verdictWords(verdict: string, t: Translate): string {
+  const key = VERDICT_WORDS[verdict];
+  return key ? t(key) : verdict;
+}
 
 export function DeployPart(props: {
   previews: Previews;
@@ -32,19 +41,20 @@ export function DeployPart(props: {
   onDeploy: () => void;
 }) {
   const { previews } = props;
+  const t = useT();
   return (
-    <Section title="4. Deploy">
+    <Section title={t("deploy.deploy.title")}>
       <HStack>
         <Button variant="outline" loading={props.previewing} onClick={props.onPreview}>
-          Check and preview
+          {t("deploy.deploy.preview")}
         </Button>
       </HStack>
       {previews.preflight ? (
         <Tabs.Root defaultValue="preflight" variant="line">
           <Tabs.List>
-            <Tabs.Trigger value="preflight">Preflight</Tabs.Trigger>
-            <Tabs.Trigger value="pod">Pod (YAML)</Tabs.Trigger>
-            <Tabs.Trigger value="code">DAG code</Tabs.Trigger>
+            <Tabs.Trigger value="preflight">{t("deploy.preview.preflight")}</Tabs.Trigger>
+            <Tabs.Trigger value="pod">{t("deploy.preview.pod")}</Tabs.Trigger>
+            <Tabs.Trigger value="code">{t("deploy.preview.code")}</Tabs.Trigger>
           </Tabs.List>
           <Tabs.Content value="preflight">
             <List.Root gap={2} variant="plain">
@@ -55,9 +65,9 @@ export function DeployPart(props: {
                     minW="4.5rem"
                     justifyContent="center"
                   >
-                    {VERDICT_WORDS[check.verdict] ?? check.verdict}
+                    {verdictWords(check.verdict, t)}
                   </Badge>
-                  <Text>
+                  <Text data-untranslated="server">
                     <Text as="span" fontWeight="medium">
                       {check.name}
                     </Text>
@@ -69,14 +79,28 @@ export function DeployPart(props: {
           </Tabs.Content>
           <Tabs.Content value="pod">
             {previews.pod ? (
-              <CodeBlock text={previews.pod.pod_yaml} what="pod YAML" label="The pod each run creates" />
+              <CodeBlock
+                text={previews.pod.pod_yaml}
+                label={t("deploy.preview.podLabel")}
+                copy={t("deploy.preview.copyPod")}
+                copied={t("deploy.preview.podCopied")}
+                name={t("deploy.preview.podName")}
+              />
             ) : (
-              <Text>{previews.podProblem ? describeProblem(previews.podProblem) : "No pod."}</Text>
+              <Text>
+                {previews.podProblem ? describeProblem(previews.podProblem, t) : t("deploy.preview.noPod")}
+              </Text>
             )}
           </Tabs.Content>
           <Tabs.Content value="code">
             {previews.code ? (
-              <CodeBlock text={previews.code.code} what="DAG code" label={previews.code.file_name} />
+              <CodeBlock
+                text={previews.code.code}
+                label={previews.code.file_name}
+                copy={t("deploy.preview.copyCode")}
+                copied={t("deploy.preview.codeCopied")}
+                name={t("deploy.preview.codeName")}
+              />
             ) : null}
           </Tabs.Content>
         </Tabs.Root>
@@ -84,7 +108,7 @@ export function DeployPart(props: {
       {props.problem ? (
         <Box role="alert" borderWidth="1px" borderColor="border.error" borderRadius="md" p={3}>
           <Text fontWeight="medium" color={ERROR_COLOR}>
-            {describeProblem(props.problem)}
+            {describeProblem(props.problem, t)}
           </Text>
           {props.unclaimed.length > 0 ? (
             <List.Root ps={5}>
@@ -96,7 +120,7 @@ export function DeployPart(props: {
               ))}
             </List.Root>
           ) : (
-            <Text>Each problem is shown at its field above.</Text>
+            <Text>{t("deploy.deploy.problemsAtFields")}</Text>
           )}
         </Box>
       ) : null}
@@ -109,11 +133,11 @@ export function DeployPart(props: {
           aria-describedby={props.mayDeploy ? undefined : "deploy-disabled-reason"}
           onClick={props.onDeploy}
         >
-          {props.submitLabel ?? "Deploy"}
+          {props.submitLabel ?? t("deploy.deploy.button")}
         </Button>
         {props.mayDeploy ? null : (
           <Text id="deploy-disabled-reason" color="fg.muted">
-            {READ_ONLY_REASON}
+            {t("common.readOnlyReason")}
           </Text>
         )}
       </Stack>
@@ -121,12 +145,14 @@ export function DeployPart(props: {
   );
 }
 
-function CodeBlock({ text, what, label }: { text: string; what: string; label: string }) {
+/** Generated text (server-made, not translated), its heading, and a copy button. */
+function CodeBlock(props: { text: string; label: string; copy: string; copied: string; name: string }) {
+  const { text, label, name } = props;
   return (
     <Stack gap={2}>
       <HStack justify="space-between">
         <Text fontWeight="medium">{label}</Text>
-        <CopyButton text={text} what={what} />
+        <CopyButton text={text} label={props.copy} copiedLabel={props.copied} />
       </HStack>
       <Box
         as="pre"
@@ -136,9 +162,9 @@ function CodeBlock({ text, what, label }: { text: string; what: string; label: s
         borderWidth="1px"
         borderRadius="md"
         tabIndex={0}
-        aria-label={what}
+        aria-label={name}
       >
-        <Code display="block" whiteSpace="pre" bg="transparent">
+        <Code display="block" whiteSpace="pre" bg="transparent" data-untranslated="data">
           {text}
         </Code>
       </Box>

@@ -4,8 +4,12 @@ import { useQuery } from "@tanstack/react-query";
 
 import { airflowBasePath, api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
+import { useT } from "../../i18n";
+import { dagStateWords, runStateWords } from "../../i18n/states";
 
 const FINISHED = new Set(["success", "failed"]);
+/** A run Airflow has not given a state yet waits in its queue. */
+const QUEUED = "queued";
 
 export function DeployedPart({
   deployment,
@@ -14,6 +18,7 @@ export function DeployedPart({
   deployment: Schemas["DeploymentOut"];
   onAnother: () => void;
 }) {
+  const t = useT();
   const status = useQuery({
     queryKey: ["deployment", deployment.name, deployment.revision],
     initialData: deployment,
@@ -33,41 +38,41 @@ export function DeployedPart({
       <Alert.Indicator />
       <Alert.Content>
         <Alert.Title>
-          Deployed {current.name} (revision {current.revision})
+          {t("deploy.done.title", { name: current.name, revision: current.revision ?? t("common.none") })}
         </Alert.Title>
         <Stack gap={2} mt={2}>
           <Text>
-            Its DAG is{" "}
-            <Link variant="underline" href={dagUrl}>
+            {t("deploy.done.dagBefore")}
+            <Link variant="underline" href={dagUrl} data-untranslated="data">
               {current.dag_id}
-            </Link>{" "}
-            in Airflow;{" "}
+            </Link>
+            {t("deploy.done.dagAfter")}
             {current.kind === "one-off"
-              ? "a one-off deployment runs once, by itself."
-              : `it runs ${current.schedule}.`}
+              ? t("deploy.done.oneOff")
+              : t("deploy.done.scheduled", { schedule: current.schedule ?? t("common.none") })}
           </Text>
           <HStack wrap="wrap" data-testid="deployment-status">
-            <Text>DAG:</Text>
-            <Badge>{current.status.dag_state}</Badge>
+            <Text>{t("deploy.done.dag")}</Text>
+            <Badge>{dagStateWords(current.status.dag_state, t)}</Badge>
             {run ? (
               <>
-                <Text>Latest run:</Text>
+                <Text>{t("deploy.done.latestRun")}</Text>
                 <Badge
                   colorPalette={run.state === "success" ? "green" : run.state === "failed" ? "red" : "blue"}
                 >
-                  {run.state ?? "queued"}
+                  {runStateWords(run.state ?? QUEUED, t)}
                 </Badge>
                 {run.log_url ? (
                   <Link variant="underline" href={run.log_url}>
-                    Task log
+                    {t("deploy.done.taskLog")}
                   </Link>
                 ) : null}
               </>
             ) : null}
           </HStack>
-          {run?.failure_reason ? <Text>{run.failure_reason}</Text> : null}
+          {run?.failure_reason ? <Text data-untranslated="server">{run.failure_reason}</Text> : null}
           <Button alignSelf="start" size="sm" variant="outline" onClick={onAnother}>
-            Edit and deploy again
+            {t("deploy.done.again")}
           </Button>
         </Stack>
       </Alert.Content>

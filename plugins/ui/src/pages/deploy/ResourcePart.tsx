@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
-import { ERROR_COLOR, FormField } from "../../components/FormField";
+import { FormField, ServerProblems } from "../../components/FormField";
 import { ItemButtons } from "../../components/ListEditors";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { Section } from "../../components/Section";
@@ -13,10 +13,12 @@ import { move, removeAt, toggle } from "../../form/lists";
 import { VERSION_MODES, versionModeOf, withVersionMode } from "../../form/draft";
 import { nameProblem } from "../../form/naming";
 import { FixedNameNote } from "./FixedNameNote";
+import { useT } from "../../i18n";
 import type { PartProps } from "./types";
 
 export function ResourcePart({ draft, update, problemsAt, nameFixed }: PartProps & { nameFixed?: boolean }) {
   const { artifact } = draft;
+  const t = useT();
   const path = { source: artifact.source, repository: artifact.repository };
   const component = { group: artifact.group, name: artifact.name };
   const versions = useQuery({
@@ -45,21 +47,24 @@ export function ResourcePart({ draft, update, problemsAt, nameFixed }: PartProps
         }),
       ),
   });
-  const typedProblem = nameProblem(draft.name);
+  const typedProblem = nameProblem(draft.name, t);
   const fileNames = (assets.data ?? []).map((asset) => asset.file_name);
 
   return (
-    <Section title="1. Resource to run">
+    <Section title={t("deploy.resource.title")}>
       <Text>
-        {artifact.source === "local" ? "Local folder" : "Nexus"} · {artifact.repository} ·{" "}
-        {artifact.group ? `${artifact.group}:` : ""}
-        {artifact.name}
+        {artifact.source === "local" ? t("common.source.local") : t("common.source.nexus")} ·{" "}
+        <span data-untranslated="data">
+          {artifact.repository} · {artifact.group ? `${artifact.group}:` : ""}
+          {artifact.name}
+        </span>
       </Text>
       <FormField
-        label="Deployment name"
+        label={t("deploy.resource.name")}
         required
-        helper="Also the DAG's id (job_<name>) and its pods' names: lowercase letters, digits and '-'."
-        problems={[...(typedProblem && draft.name !== "" ? [typedProblem] : []), ...problemsAt("name")]}
+        helper={t("deploy.resource.nameHelp")}
+        typed={typedProblem && draft.name !== "" ? [typedProblem] : []}
+        problems={problemsAt("name")}
       >
         <Input
           value={draft.name}
@@ -72,7 +77,7 @@ export function ResourcePart({ draft, update, problemsAt, nameFixed }: PartProps
       </FormField>
       {nameFixed ? <FixedNameNote /> : null}
       <HStack align="start" wrap="wrap" gap={4}>
-        <FormField label="Version to run" problems={problemsAt("artifact.version")}>
+        <FormField label={t("deploy.resource.versionMode")} problems={problemsAt("artifact.version")}>
           <Select
             width="xs"
             value={draft.versionMode}
@@ -82,13 +87,13 @@ export function ResourcePart({ draft, update, problemsAt, nameFixed }: PartProps
           >
             {VERSION_MODES.map(({ mode, label }) => (
               <option key={mode} value={mode}>
-                {label}
+                {t(label)}
               </option>
             ))}
           </Select>
         </FormField>
         {draft.versionMode === "pinned" ? (
-          <FormField label="Version">
+          <FormField label={t("deploy.resource.version")}>
             <Select
               width="xs"
               value={artifact.version}
@@ -105,12 +110,14 @@ export function ResourcePart({ draft, update, problemsAt, nameFixed }: PartProps
           </FormField>
         ) : null}
       </HStack>
-      {versions.isError ? <ProblemAlert title="Could not list the versions" error={versions.error} /> : null}
-      {assets.isError ? <ProblemAlert title="Could not list the files" error={assets.error} /> : null}
+      {versions.isError ? (
+        <ProblemAlert title={t("deploy.resource.versionsFailed")} error={versions.error} />
+      ) : null}
+      {assets.isError ? <ProblemAlert title={t("deploy.resource.filesFailed")} error={assets.error} /> : null}
       {fileNames.length > 1 ? (
         <Stack gap={2} as="fieldset">
           <Text as="legend" fontWeight="medium">
-            Files to run, in order (none chosen: the one runnable file)
+            {t("deploy.resource.files")}
           </Text>
           <HStack wrap="wrap" gap={4}>
             {fileNames.map((fileName) => (
@@ -128,7 +135,7 @@ export function ResourcePart({ draft, update, problemsAt, nameFixed }: PartProps
             <Stack as="ol" gap={1} ps={4}>
               {draft.assets.map((fileName, index) => (
                 <HStack as="li" key={fileName} justify="space-between" maxW="lg">
-                  <Text>
+                  <Text data-untranslated="data">
                     {index + 1}. {fileName}
                   </Text>
                   <ItemButtons
@@ -146,11 +153,7 @@ export function ResourcePart({ draft, update, problemsAt, nameFixed }: PartProps
               ))}
             </Stack>
           ) : null}
-          {problemsAt("artifact.assets").map((problem) => (
-            <Text key={problem} color={ERROR_COLOR}>
-              {problem}
-            </Text>
-          ))}
+          <ServerProblems problems={problemsAt("artifact.assets")} />
         </Stack>
       ) : null}
     </Section>

@@ -9,14 +9,15 @@ import { FormField } from "../../components/FormField";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { Section } from "../../components/Section";
 import type { Executor } from "../../form/draft";
+import { useT, type MessageKey } from "../../i18n";
 import type { PartProps } from "./types";
 
-const EXECUTORS: Record<string, string> = {
-  kubernetes: "Kubernetes: a pod of its own, in a runner image",
-  local: "Local: a process on the Airflow worker",
+const EXECUTORS: Record<string, MessageKey> = {
+  kubernetes: "deploy.runner.kubernetes",
+  local: "deploy.runner.local",
 };
 
-/** Where an image comes from: its registry, or Docker Hub for a bare name. */
+/** Where an image comes from: its registry, or Docker Hub (a name, not words) for a bare name. */
 export function imageOrigin(image: string): string {
   const first = image.split("/")[0] ?? "";
   const isRegistry =
@@ -26,15 +27,20 @@ export function imageOrigin(image: string): string {
 
 export function RunnerPart(props: PartProps & { options: Schemas["FormOptions"] }) {
   const { draft, update, problemsAt, options } = props;
+  const t = useT();
   const images = useQuery({
     queryKey: ["catalogs", "runner-images"],
     queryFn: async () => unwrap(await api.GET("/api/v1/catalogs/runner-images")),
   });
   const chosen = images.data?.find((image) => image.image === draft.runnerImage);
   return (
-    <Section title="2. Runner">
+    <Section title={t("deploy.runner.title")}>
       <Stack gap={3}>
-        <FormField label="Executor" problems={problemsAt("executor")} helper="Among those the admin allows.">
+        <FormField
+          label={t("deploy.runner.executor")}
+          problems={problemsAt("executor")}
+          helper={t("deploy.runner.executorHelp")}
+        >
           <Select
             maxW="md"
             value={draft.executor}
@@ -44,18 +50,20 @@ export function RunnerPart(props: PartProps & { options: Schemas["FormOptions"] 
           >
             {options.allowed_executors.map((executor) => (
               <option key={executor} value={executor}>
-                {EXECUTORS[executor] ?? executor}
+                {EXECUTORS[executor] ? t(EXECUTORS[executor]) : executor}
               </option>
             ))}
           </Select>
         </FormField>
         {draft.executor === "kubernetes" ? (
           <FormField
-            label="Runner image"
+            label={t("deploy.runner.image")}
             required
             problems={problemsAt("runner_image")}
             helper={
-              chosen ? `${chosen.image}, from ${imageOrigin(chosen.image)}` : "From the admin's catalog."
+              chosen
+                ? t("deploy.runner.imageFrom", { image: chosen.image, origin: imageOrigin(chosen.image) })
+                : t("deploy.runner.imageHelp")
             }
           >
             <Select
@@ -65,7 +73,7 @@ export function RunnerPart(props: PartProps & { options: Schemas["FormOptions"] 
                 update({ runnerImage: value });
               }}
             >
-              <option value="">Choose an image…</option>
+              <option value="">{t("deploy.runner.chooseImage")}</option>
               {(images.data ?? []).map((image) => (
                 <option key={image.image} value={image.image}>
                   {image.label === image.image ? image.image : `${image.label} (${image.image})`}
@@ -75,7 +83,7 @@ export function RunnerPart(props: PartProps & { options: Schemas["FormOptions"] 
           </FormField>
         ) : null}
         {images.isError ? (
-          <ProblemAlert title="Could not read the runner catalog" error={images.error} />
+          <ProblemAlert title={t("deploy.runner.catalogFailed")} error={images.error} />
         ) : null}
       </Stack>
     </Section>

@@ -9,11 +9,14 @@ import { ERROR_COLOR, FormField, TextField } from "../../components/FormField";
 import { Section } from "../../components/Section";
 import { useDebounced } from "../../components/useDebounced";
 import { parseProblem, problemsAt as linesAt } from "../../form/problems";
-import { formatRunTime, PRESETS, scheduleValue, type ScheduleMode } from "../../form/schedule";
+import { PRESETS, scheduleValue, type ScheduleMode } from "../../form/schedule";
+import { useFormats, useT } from "../../i18n";
 import type { PartProps } from "./types";
 
 export function SchedulePart({ draft, update, problemsAt }: PartProps) {
   const { schedule } = draft;
+  const t = useT();
+  const formats = useFormats();
   const asked = useDebounced({ schedule: scheduleValue(schedule), timezone: draft.timezone.trim() });
   const preview = useQuery({
     queryKey: ["schedule-preview", asked.schedule, asked.timezone],
@@ -23,9 +26,9 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
   const previewProblems =
     preview.error && "lines" in preview.error ? (preview.error.lines as string[]).map(parseProblem) : [];
   return (
-    <Section title="Schedule" level={3}>
+    <Section title={t("deploy.schedule.title")} level={3}>
       <HStack align="start" wrap="wrap" gap={4}>
-        <FormField label="When">
+        <FormField label={t("deploy.schedule.when")}>
           <Select
             width="xs"
             value={schedule.mode}
@@ -33,13 +36,13 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
               update({ schedule: { ...schedule, mode: value as ScheduleMode } });
             }}
           >
-            <option value="one-off">Once, as soon as it is deployed</option>
-            <option value="preset">On a preset schedule</option>
-            <option value="cron">On a cron schedule</option>
+            <option value="one-off">{t("deploy.schedule.oneOff")}</option>
+            <option value="preset">{t("deploy.schedule.preset")}</option>
+            <option value="cron">{t("deploy.schedule.cron")}</option>
           </Select>
         </FormField>
         {schedule.mode === "preset" ? (
-          <FormField label="Preset" problems={problemsAt("schedule")}>
+          <FormField label={t("deploy.schedule.presetLabel")} problems={problemsAt("schedule")}>
             <Select
               width="3xs"
               value={schedule.preset}
@@ -57,8 +60,8 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
         ) : null}
         {schedule.mode === "cron" ? (
           <TextField
-            label="Cron expression"
-            helper="minute hour day-of-month month day-of-week"
+            label={t("deploy.schedule.cronLabel")}
+            helper={t("deploy.schedule.cronHelp")}
             problems={[...problemsAt("schedule"), ...linesAt(previewProblems, "schedule")]}
             fontFamily="mono"
             width="xs"
@@ -70,8 +73,8 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
         ) : null}
         {schedule.mode !== "one-off" ? (
           <TextField
-            label="Time zone"
-            helper="An IANA name, like UTC or Europe/Berlin"
+            label={t("deploy.schedule.timezone")}
+            helper={t("deploy.schedule.timezoneHelp")}
             problems={[...problemsAt("timezone"), ...linesAt(previewProblems, "timezone")]}
             width="xs"
             value={draft.timezone}
@@ -82,16 +85,18 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
         ) : null}
       </HStack>
       <Stack gap={1} aria-live="polite" data-testid="schedule-preview">
-        {preview.isPending ? <Spinner size="sm" aria-label="Reading the schedule" /> : null}
+        {preview.isPending ? <Spinner size="sm" aria-label={t("deploy.schedule.reading")} /> : null}
         {preview.data ? (
           <>
-            <Text fontWeight="medium">{preview.data.description}</Text>
+            <Text fontWeight="medium" data-untranslated="server">
+              {preview.data.description}
+            </Text>
             {preview.data.next_runs.length > 0 ? (
               <>
-                <Text>Next runs:</Text>
+                <Text>{t("deploy.schedule.nextRuns")}</Text>
                 <List.Root ps={5}>
                   {preview.data.next_runs.map((run) => (
-                    <List.Item key={run}>{formatRunTime(run, preview.data.timezone)}</List.Item>
+                    <List.Item key={run}>{formats.runTime(run, preview.data.timezone)}</List.Item>
                   ))}
                 </List.Root>
               </>
@@ -99,7 +104,7 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
           </>
         ) : null}
         {preview.isError && previewProblems.length === 0 ? (
-          <Text color={ERROR_COLOR}>{describeProblem(preview.error)}</Text>
+          <Text color={ERROR_COLOR}>{describeProblem(preview.error, t)}</Text>
         ) : null}
       </Stack>
     </Section>

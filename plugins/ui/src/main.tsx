@@ -14,9 +14,9 @@ import { Navigate, Route, Routes } from "react-router-dom";
 import { usePagePath } from "./components/PageLinks";
 import { useLanguage } from "./i18n";
 import { ArtifactsPage } from "./pages/ArtifactsPage";
-import { DeploymentsPage } from "./pages/DeploymentsPage";
-import { DeployPage } from "./pages/DeployPage";
 import { DeploymentPage } from "./pages/DeploymentPage";
+import { DeploymentsPage } from "./pages/DeploymentsPage";
+import { DeployRoute } from "./pages/DeployRoute";
 import { hostOrLocalSystem } from "./theme";
 
 function JobOrchestrator() {
@@ -33,7 +33,7 @@ function JobOrchestrator() {
             <Route index element={<ToDeployments />} />
             <Route path="deployments" element={<DeploymentsPage />} />
             <Route path="browse" element={<ArtifactsPage />} />
-            <Route path="deploy" element={<DeployPage />} />
+            <Route path="deploy" element={<DeployRoute />} />
             <Route path="deployments/:name" element={<DeploymentPage />} />
             <Route path="*" element={<ToDeployments />} />
           </Routes>

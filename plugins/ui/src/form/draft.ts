@@ -49,6 +49,11 @@ export interface ConfigFileDraft {
   file_name: string;
   content: string;
   secret: boolean;
+  /**
+   * A secret file loaded for an edit: the API never returns its content, so left empty it is
+   * sent without one and the server keeps the content it stored.
+   */
+  keepsStoredContent?: boolean;
 }
 
 export interface MountDraft {
@@ -150,6 +155,12 @@ function mountSpec(mount: MountDraft): Spec["mounts"] extends (infer M)[] | unde
   }
 }
 
+function configFileSpec(file: ConfigFileDraft): NonNullable<Spec["config_files"]>[number] {
+  if (!file.secret) return { file_name: file.file_name, content: file.content, secret: false };
+  if (file.keepsStoredContent && file.content === "") return { file_name: file.file_name, secret: true };
+  return { file_name: file.file_name, content: file.content, secret: true };
+}
+
 /** The spec the API checks; fields the executor cannot use are left out, not sent empty. */
 export function toSpec(draft: Draft): Spec {
   const kubernetes = draft.executor === "kubernetes";
@@ -170,11 +181,7 @@ export function toSpec(draft: Draft): Spec {
     runner_image: kubernetes && draft.runnerImage ? draft.runnerImage : null,
     args: draft.args,
     env: Object.fromEntries(draft.env.map((entry) => [entry.name, entry.value])),
-    config_files: draft.configFiles.map((file) =>
-      file.secret
-        ? { file_name: file.file_name, content: file.content, secret: true as const }
-        : { file_name: file.file_name, content: file.content, secret: false as const },
-    ),
+    config_files: draft.configFiles.map(configFileSpec),
     mounts: kubernetes ? draft.mounts.map(mountSpec) : [],
     proxy: kubernetes && draft.proxy,
     resources: kubernetes ? draft.resources : undefined,

@@ -24,6 +24,9 @@ import { parseProblem, problemsAt, unclaimed, type FieldProblem } from "../form/
 import { useT } from "../i18n";
 import { ConfigurationPart } from "./deploy/ConfigurationPart";
 import { DeployedPart } from "./deploy/DeployedPart";
+import { EditConflict } from "./deploy/EditConflict";
+import { EditHeading } from "./deploy/EditHeading";
+import { RevisionConflict, type EditSession } from "./deploy/useEditedDeployment";
 import { DeployPart, type Previews } from "./deploy/DeployPart";
 import { ResourcePart } from "./deploy/ResourcePart";
 import { RunnerPart } from "./deploy/RunnerPart";
@@ -116,7 +119,16 @@ export function DeployPage() {
   );
 }
 
-function DeployForm({ initial, options }: { initial: Draft; options: Schemas["FormOptions"] }) {
+/** The form; with `edit`, filled from a deployment and saved over the revision it was loaded from. */
+export function DeployForm({
+  initial,
+  options,
+  edit,
+}: {
+  initial: Draft;
+  options: Schemas["FormOptions"];
+  edit?: EditSession;
+}) {
   const t = useT();
   const pagePath = usePagePath();
   const [draft, setDraft] = useState(initial);
@@ -141,7 +153,7 @@ function DeployForm({ initial, options }: { initial: Draft; options: Schemas["Fo
   });
   const deploy = useMutation({
     mutationFn: async (spec: Schemas["DeploymentSpec"]) =>
-      unwrap(await api.POST("/api/v1/deployments", { body: spec })),
+      edit ? edit.save(spec) : unwrap(await api.POST("/api/v1/deployments", { body: spec })),
     onSuccess: setDeployed,
   });
   const failure = deploy.error ?? preview.error;
@@ -179,9 +191,13 @@ function DeployForm({ initial, options }: { initial: Draft; options: Schemas["Fo
   const mayDeploy = options.may_deploy;
   return (
     <Stack p={4} gap={4} maxW="1000px">
-      <Heading as="h1" size="lg">
-        {t("deploy.titleOf", { name: draft.artifact.name })}
-      </Heading>
+      {edit ? (
+        <EditHeading name={edit.name} revision={edit.revision} />
+      ) : (
+        <Heading as="h1" size="lg">
+          {t("deploy.titleOf", { name: draft.artifact.name })}
+        </Heading>
+      )}
       {mayDeploy ? null : (
         <Alert.Root status="info">
           <Alert.Indicator />
@@ -190,7 +206,13 @@ function DeployForm({ initial, options }: { initial: Draft; options: Schemas["Fo
       )}
       <chakra.fieldset disabled={!mayDeploy} minW={0}>
         <Stack gap={4}>
-          <ResourcePart draft={draft} update={update} problemsAt={at} problems={problems} />
+          <ResourcePart
+            draft={draft}
+            update={update}
+            problemsAt={at}
+            problems={problems}
+            nameFixed={edit !== undefined}
+          />
           <RunnerPart draft={draft} update={update} problemsAt={at} problems={problems} options={options} />
           <ConfigurationPart
             draft={draft}
@@ -201,12 +223,27 @@ function DeployForm({ initial, options }: { initial: Draft; options: Schemas["Fo
           />
         </Stack>
       </chakra.fieldset>
+      {edit ? (
+        <EditConflict
+          session={edit}
+          error={deploy.error}
+          yours={toSpec(draft)}
+          onReload={(reloaded) => {
+            setDraft(reloaded);
+            deploy.reset();
+          }}
+          onKeep={() => {
+            deploy.reset();
+          }}
+        />
+      ) : null}
       <DeployPart
         previews={previews}
+        submitLabel={edit ? t("edit.submit") : undefined}
         previewing={preview.isPending}
         deploying={deploy.isPending}
         mayDeploy={mayDeploy}
-        problem={failure}
+        problem={failure instanceof RevisionConflict ? null : failure}
         unclaimed={unclaimed(problems, CLAIMED)}
         onPreview={() => {
           deploy.reset();

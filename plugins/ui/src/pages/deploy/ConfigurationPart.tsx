@@ -13,6 +13,7 @@ import { removeAt, replaceAt } from "../../form/lists";
 import { envProblemsOf } from "../../form/problems";
 import { useT, type MessageKey } from "../../i18n";
 import { SchedulePart } from "./SchedulePart";
+import { StoredSecretNote } from "./StoredSecretNote";
 import type { PartProps } from "./types";
 
 export function ConfigurationPart(props: PartProps & { options: Schemas["FormOptions"] }) {
@@ -297,6 +298,7 @@ function ConfigFilesPart({ draft, update, problemsAt }: PartProps) {
               }}
             />
           </FormField>
+          <StoredSecretNote file={file} />
         </Stack>
       ))}
       <Button

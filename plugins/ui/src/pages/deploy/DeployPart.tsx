@@ -33,6 +33,8 @@ export function DeployPart(props: {
   previewing: boolean;
   deploying: boolean;
   mayDeploy: boolean;
+  /** The submit button's words when they are not "Deploy" (an edit saves a new revision). */
+  submitLabel?: string;
   problem: unknown;
   unclaimed: FieldProblem[];
   onPreview: () => void;
@@ -131,7 +133,7 @@ export function DeployPart(props: {
           aria-describedby={props.mayDeploy ? undefined : "deploy-disabled-reason"}
           onClick={props.onDeploy}
         >
-          {t("deploy.deploy.button")}
+          {props.submitLabel ?? t("deploy.deploy.button")}
         </Button>
         {props.mayDeploy ? null : (
           <Text id="deploy-disabled-reason" color="fg.muted">

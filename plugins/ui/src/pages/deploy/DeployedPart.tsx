@@ -20,7 +20,7 @@ export function DeployedPart({
 }) {
   const t = useT();
   const status = useQuery({
-    queryKey: ["deployment", deployment.name],
+    queryKey: ["deployment", deployment.name, deployment.revision],
     initialData: deployment,
     refetchInterval: (query) => {
       const run = query.state.data?.status.latest_run;

@@ -12,10 +12,11 @@ import { Section } from "../../components/Section";
 import { move, removeAt, toggle } from "../../form/lists";
 import { VERSION_MODES, versionModeOf, withVersionMode } from "../../form/draft";
 import { nameProblem } from "../../form/naming";
+import { FixedNameNote } from "./FixedNameNote";
 import { useT } from "../../i18n";
 import type { PartProps } from "./types";
 
-export function ResourcePart({ draft, update, problemsAt }: PartProps) {
+export function ResourcePart({ draft, update, problemsAt, nameFixed }: PartProps & { nameFixed?: boolean }) {
   const { artifact } = draft;
   const t = useT();
   const path = { source: artifact.source, repository: artifact.repository };
@@ -67,12 +68,14 @@ export function ResourcePart({ draft, update, problemsAt }: PartProps) {
       >
         <Input
           value={draft.name}
+          readOnly={nameFixed}
           maxLength={60}
           onChange={(event) => {
             update({ name: event.currentTarget.value });
           }}
         />
       </FormField>
+      {nameFixed ? <FixedNameNote /> : null}
       <HStack align="start" wrap="wrap" gap={4}>
         <FormField label={t("deploy.resource.versionMode")} problems={problemsAt("artifact.version")}>
           <Select

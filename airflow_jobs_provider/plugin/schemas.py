@@ -20,6 +20,7 @@ from airflow_jobs_provider.deployments.spec import DeploymentSpec
 from airflow_jobs_provider.deployments.store import Entry, InvalidSpec, Revision, StoredDeployment
 from airflow_jobs_provider.plugin.airflow_state import PENDING, DagState, DagStatus
 from airflow_jobs_provider.plugin.preflight import Check
+from airflow_jobs_provider.plugin.schedule_words import Language, describe_cron
 
 
 class FromAttributes(BaseModel):
@@ -122,8 +123,9 @@ class DeploymentOut(BaseModel):
     schedule: str | None = None
     schedule_description: str | None = Field(
         default=None,
-        description="The schedule in words, with its time zone, as Airflow describes the DAG's timetable "
-        "(null for a one-off deployment, or until Airflow has parsed it)",
+        description="The schedule in words, with its time zone, in the language asked for: in English as "
+        "Airflow describes the DAG's timetable (null until Airflow has parsed it), in French from the same "
+        "cron descriptions; null for a one-off deployment",
     )
     executor: str | None = None
     runner_image: str | None = None
@@ -137,7 +139,13 @@ class DeploymentOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, entry: Entry, status: DagStatus | None, newer_release: str | None = None) -> DeploymentOut:
+    def of(
+        cls,
+        entry: Entry,
+        status: DagStatus | None,
+        newer_release: str | None = None,
+        language: Language = "en",
+    ) -> DeploymentOut:
         dag_id = dag_id_of(entry)
         shown = StatusOut.model_validate(status or PENDING)
         if isinstance(entry, InvalidSpec):
@@ -151,7 +159,8 @@ class DeploymentOut(BaseModel):
                 revision=entry.revision,
                 status=shown,
             )
-        return cls.of_stored(entry, shown, newer_release, status.schedule_description if status else None)
+        airflow_words = status.schedule_description if status else None
+        return cls.of_stored(entry, shown, newer_release, airflow_words, language)
 
     @classmethod
     def of_stored(
@@ -159,10 +168,14 @@ class DeploymentOut(BaseModel):
         stored: StoredDeployment,
         status: StatusOut,
         newer_release: str | None = None,
-        schedule_words: str | None = None,
+        airflow_words: str | None = None,
+        language: Language = "en",
     ) -> DeploymentOut:
+        """``airflow_words``: Airflow's description of the DAG's timetable, which English shows."""
         spec = stored.spec
-        scheduled = spec.airflow_schedule is not None
+        cron = spec.airflow_schedule
+        scheduled = cron is not None
+        schedule_words = airflow_words if language == "en" or cron is None else describe_cron(cron, language)
         return cls(
             name=stored.name,
             dag_id=spec.dag_id,

@@ -57,6 +57,8 @@ def test_the_team_role_sees_the_pages(
     alice = new_page()
     browser_login(alice, fab_stack, "alice", slapd.users["alice"])
     alice.get_by_role("link", name="Job Orchestrator").click()
+    expect(alice.get_by_role("heading", name="Deployments", level=1)).to_be_visible()  # the landing page
+    alice.get_by_role("link", name="Deploy an artifact").click()
     expect(alice.get_by_role("heading", name="Artifacts", level=1)).to_be_visible()
     alice.get_by_role("combobox", name="Source").select_option("local")
     expect(alice.get_by_role("combobox", name="Repository")).to_be_visible()

@@ -86,6 +86,9 @@ def test_the_pages_on_the_lowest_airflow(lowest_airflow: AirflowClient, new_page
     log_in(page, base_url, lowest_airflow.login())
     page.goto(f"{base_url}/")
     page.get_by_role("link", name="Job Orchestrator").click()
+    expect(page.get_by_role("heading", name="Deployments", level=1)).to_be_visible()  # the landing page
+    expect(page.get_by_test_id("deployments-empty")).to_be_visible()
+    page.get_by_role("link", name="Deploy an artifact").click()
     expect(page.get_by_role("heading", name="Artifacts", level=1)).to_be_visible()
     page.get_by_role("combobox", name="Source").select_option("local")
     hello = page.get_by_role("region", name="hello-python")

@@ -29,12 +29,12 @@ from tests.integration.jobs_stack import ECHO_MARKER, JobsApi
 pytestmark = pytest.mark.integration
 
 
-def test_the_nav_item_opens_the_artifacts_page_of_both_sources(
-    ui: UiStack, open_page: Callable[[str], Page]
-) -> None:
+def test_the_artifacts_page_of_both_sources(ui: UiStack, open_page: Callable[[str], Page]) -> None:
     page = open_page("admin")
     page.goto(f"{ui.base_url}/")
     page.get_by_role("link", name="Job Orchestrator").click()
+    expect(page.get_by_role("heading", name="Deployments", level=1)).to_be_visible()  # the landing page
+    page.get_by_role("link", name="Deploy an artifact").click()
     expect(page.get_by_role("heading", name="Artifacts", level=1)).to_be_visible()
 
     # The local folder: the seeded examples, a version's files with their checksums.

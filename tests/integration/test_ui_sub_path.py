@@ -56,6 +56,8 @@ def test_the_pages_below_a_sub_path(ui_below_sub_path: UiStack, new_page: Callab
 
     page.goto(f"{ui.base_url}{SUB_PATH}/")
     page.get_by_role("link", name="Job Orchestrator").click()
+    expect(page).to_have_url(f"{ui.base_url}{SUB_PATH}/plugin/job-orchestrator/deployments")
+    page.get_by_role("link", name="Deploy an artifact").click()
     expect(page).to_have_url(f"{ui.base_url}{SUB_PATH}/plugin/job-orchestrator/browse")
     page.get_by_role("combobox", name="Source").select_option("local")
     page.get_by_role("combobox", name="Repository").select_option("examples")
@@ -64,6 +66,11 @@ def test_the_pages_below_a_sub_path(ui_below_sub_path: UiStack, new_page: Callab
     expect(page.get_by_label("Deployment name")).to_have_value("hello-python-1-1-0")
     expect(page.get_by_test_id("schedule-preview")).to_contain_text("Once, as soon as it is deployed")
     assert serious_accessibility_findings(page) == []
+
+    # An unknown address lands on the deployments below the sub-path (not the host's root, no loop).
+    page.goto(f"{ui.base_url}{SUB_PATH}/plugin/job-orchestrator/nope/deeper")
+    expect(page).to_have_url(f"{ui.base_url}{SUB_PATH}/plugin/job-orchestrator/deployments")
+    expect(page.get_by_role("heading", name="Deployments", level=1)).to_be_visible()
 
     assert foreign == []
     assert ours, "the pages made no request"

@@ -46,6 +46,7 @@ from airflow_jobs_provider.plugin.one_off import OneOffTrigger
 from airflow_jobs_provider.plugin.preflight import preflight
 from airflow_jobs_provider.plugin.releases import ReleaseWatch
 from airflow_jobs_provider.plugin.routes.common import UiUrl, valid_deployment
+from airflow_jobs_provider.plugin.schedule_words import Language
 from airflow_jobs_provider.plugin.schemas import (
     CodeOut,
     ConflictOut,
@@ -78,6 +79,12 @@ log = logging.getLogger(__name__)
 _Part = TypeVar("_Part")
 
 router = APIRouter(route_class=GuardedRoute, tags=["Deployments"])
+
+# The pages' language, chosen in Airflow's user menu, which Accept-Language (the browser's
+# languages) does not know; a query parameter also keys the list's ETag without a Vary.
+LanguageQuery = Annotated[
+    Language, Query(description="The language of the words in the answer (the schedule): en or fr")
+]
 
 
 def list_query(
@@ -122,6 +129,7 @@ def list_deployments(
     request: Request,
     response: Response,
     query: Annotated[ListQuery, Depends(list_query)],
+    lang: LanguageQuery = "en",
 ) -> DeploymentList | Response:
     """A page of the deployments the user may read, with their status; invalid spec files with their error.
 
@@ -158,7 +166,7 @@ def list_deployments(
     page = page_of(shown, dags, query, session, ui_url=ui_url)
     return DeploymentList(
         deployments=[
-            DeploymentOut.of(entry, page.statuses.get(dag_id_of(entry) or ""), newer[entry.name])
+            DeploymentOut.of(entry, page.statuses.get(dag_id_of(entry) or ""), newer[entry.name], lang)
             for entry in page.entries
         ],
         total=page.total,
@@ -204,10 +212,12 @@ def create_deployment(
 
 
 @router.get("/deployments/{name}")
-def get_deployment(caller: Reader, session: SessionDep, ui_url: UiUrl, request: Request) -> DeploymentOut:
+def get_deployment(
+    caller: Reader, session: SessionDep, ui_url: UiUrl, request: Request, lang: LanguageQuery = "en"
+) -> DeploymentOut:
     entry = SpecStore().get(caller.name)
     return DeploymentOut.of(
-        entry, dag_status(caller.dag_id, session, ui_url=ui_url), _newer(_release_watch(request), entry)
+        entry, dag_status(caller.dag_id, session, ui_url=ui_url), _newer(_release_watch(request), entry), lang
     )
 
 

@@ -11,7 +11,9 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 
+import { usePagePath } from "./components/PageLinks";
 import { ArtifactsPage } from "./pages/ArtifactsPage";
+import { DeploymentsPage } from "./pages/DeploymentsPage";
 import { DeployPage } from "./pages/DeployPage";
 import { hostOrLocalSystem } from "./theme";
 
@@ -24,15 +26,25 @@ function JobOrchestrator() {
       <QueryClientProvider client={queryClient}>
         <Box data-job-orchestrator="" height="100%" overflow="auto">
           <Routes>
-            <Route index element={<Navigate replace to="browse" />} />
+            <Route index element={<ToDeployments />} />
+            <Route path="deployments" element={<DeploymentsPage />} />
             <Route path="browse" element={<ArtifactsPage />} />
             <Route path="deploy" element={<DeployPage />} />
-            <Route path="*" element={<Navigate replace to="browse" />} />
+            <Route path="*" element={<ToDeployments />} />
           </Routes>
         </Box>
       </QueryClientProvider>
     </ChakraProvider>
   );
+}
+
+/**
+ * The landing page, also for unknown addresses. Absolute: a relative target from the splat
+ * route resolves below the unknown address itself, which matches the splat again, forever.
+ */
+function ToDeployments() {
+  const pagePath = usePagePath();
+  return <Navigate replace to={pagePath("deployments")} />;
 }
 
 export default JobOrchestrator;

@@ -258,3 +258,29 @@ def test_the_schedule_in_words_with_its_time_zone(api: Callable[..., Api]) -> No
         d["name"]: d["schedule_description"] for d in api()("GET", "/deployments").json()["deployments"]
     }
     assert listed == {"nightly": "At 03:00 (Europe/Berlin)", "once": None}
+
+
+def test_the_schedule_in_french_words_when_asked(api: Callable[..., Api]) -> None:
+    deploy(
+        api,
+        local_spec("weekdays", schedule="30 6 * * 1-5", timezone="Europe/Paris"),
+        local_spec("once", schedule="none"),
+    )
+    listed = api()("GET", "/deployments", params={"lang": "fr"}).json()["deployments"]
+    assert {d["name"]: d["schedule_description"] for d in listed} == {
+        "weekdays": "À 06:30, de lundi à vendredi (Europe/Paris)",
+        "once": None,
+    }
+    shown = api()("GET", "/deployments/weekdays", params={"lang": "fr"}).json()
+    assert shown["schedule_description"] == "À 06:30, de lundi à vendredi (Europe/Paris)"
+    assert api()("GET", "/deployments", params={"lang": "de"}).status_code == 422
+
+
+def test_a_language_has_a_page_of_its_own(api: Callable[..., Api]) -> None:
+    """The ETag of the English page does not stand for the French one."""
+    deploy(api, local_spec("weekdays", schedule="30 6 * * 1-5"))
+    english = api()("GET", "/deployments")
+    french = api()(
+        "GET", "/deployments", params={"lang": "fr"}, headers={"If-None-Match": english.headers["ETag"]}
+    )
+    assert french.status_code == 200

@@ -646,7 +646,7 @@ export interface components {
       schedule?: string | null;
       /**
        * Schedule Description
-       * @description The schedule in words, with its time zone, as Airflow describes the DAG's timetable (null for a one-off deployment, or until Airflow has parsed it)
+       * @description The schedule in words, with its time zone, in the language asked for: in English as Airflow describes the DAG's timetable (null until Airflow has parsed it), in French from the same cron descriptions; null for a one-off deployment
        */
       schedule_description?: string | null;
       /**
@@ -1329,6 +1329,8 @@ export interface operations {
   list_deployments_api_v1_deployments_get: {
     parameters: {
       query?: {
+        /** @description The language of the words in the answer (the schedule): en or fr */
+        lang?: "en" | "fr";
         /** @description Search name, artifact, description, owner and tags */
         q?: string;
         /** @description DAG state (active, paused, pending, invalid) or latest run's state (or none) */
@@ -1429,7 +1431,10 @@ export interface operations {
   };
   get_deployment_api_v1_deployments__name__get: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description The language of the words in the answer (the schedule): en or fr */
+        lang?: "en" | "fr";
+      };
       header?: never;
       path: {
         /** @description The deployment's name */

@@ -18,6 +18,7 @@ both pages before, as a user's browser that comes back; each load is a new tab i
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -83,6 +84,14 @@ _RENDERED_WATCH = """
 })(%s, %d);
 """
 
+# Off the clock: what the document and its resources fetched until the list was rendered
+# (``transferSize`` is 0 for what the cache answered, a few hundred bytes for a 304).
+_TRANSFERRED = """
+[...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+  .filter((entry) => entry.responseEnd <= window.__benchRenderedAt)
+  .reduce((total, entry) => total + entry.transferSize, 0)
+"""
+
 
 def run(sizes: Sizes = FULL) -> BenchResult:
     result = BenchResult(NAME, TITLE)
@@ -104,6 +113,12 @@ def run(sizes: Sizes = FULL) -> BenchResult:
                 )
                 loads.close()
                 version = browser.version
+                for (path, cold), sizes_seen in loads.transferred.items():
+                    cache = "cold" if cold else "warm"
+                    median = statistics.median(sizes_seen) / 1024
+                    result.measurements.append(
+                        (f"transferred until rendered, {path}, {cache}", f"{median:,.0f} KiB")
+                    )
             finally:
                 browser.close()
         for cache in ("cold", "warm"):
@@ -168,9 +183,12 @@ class _Loads:
         self.token = token
         self.shown = shown
         self.names = names
+        # Bytes that came over the network until the list was rendered, by (path, cold).
+        self.transferred: dict[tuple[str, bool], list[int]] = {}
         self.warm_context = self._context()
         for page in (DEPLOYMENTS, DAGS):  # what a returning user's browser has kept
-            self._load(self.warm_context, page)
+            self._load(self.warm_context, page, cold=False)
+        self.transferred.clear()
 
     def _context(self) -> BrowserContext:
         context = self.browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
@@ -181,17 +199,17 @@ class _Loads:
     def cold(self, page: ListPage) -> float:
         context = self._context()
         try:
-            return self._load(context, page)
+            return self._load(context, page, cold=True)
         finally:
             context.close()
 
     def warm(self, page: ListPage) -> float:
-        return self._load(self.warm_context, page)
+        return self._load(self.warm_context, page, cold=False)
 
     def close(self) -> None:
         self.warm_context.close()
 
-    def _load(self, context: BrowserContext, list_page: ListPage) -> float:
+    def _load(self, context: BrowserContext, list_page: ListPage, *, cold: bool) -> float:
         """Seconds from navigation start until the list shows its first page; then checks what it shows."""
         tab = context.new_page()
         try:
@@ -199,6 +217,7 @@ class _Loads:
             tab.goto(f"{self.base_url}{list_page.path}", wait_until="commit")
             tab.wait_for_function("window.__benchRenderedAt !== undefined")
             milliseconds: float = tab.evaluate("window.__benchRenderedAt")
+            transferred: int = tab.evaluate(_TRANSFERRED)
             shown: list[str] = tab.eval_on_selector_all(
                 list_page.item, f"(items) => items.map((item) => {list_page.name_of})"
             )
@@ -207,6 +226,7 @@ class _Loads:
         expected = {_dag_id(name) for name in self.names} if list_page is DAGS else self.names
         if len(shown) != self.shown or len(set(shown)) != self.shown or not set(shown) <= expected:
             raise RuntimeError(f"{list_page.path} showed {shown}, not {self.shown} of the deployments")
+        self.transferred.setdefault((list_page.path, cold), []).append(transferred)
         return milliseconds / 1000
 
 

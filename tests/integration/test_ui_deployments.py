@@ -84,10 +84,11 @@ def test_a_run_goes_from_queued_to_success_by_itself_and_the_actions_reach_airfl
     expect(run_state(page, name)).to_have_attribute("data-run-state", "none")
 
     # Pause from the list: Airflow's DAG is paused, and a run triggered meanwhile stays queued.
-    switch = listed.get_by_label(f"{name} is active")
+    switch = listed.get_by_label(f"Active: {name}")
     expect(switch).to_be_checked()
-    switch.uncheck()
+    switch.press("Space")  # as a keyboard user (its drawn control covers the input from the mouse)
     wait_paused(ui, dag_id, True)
+    expect(switch).not_to_be_checked()
     expect(listed.locator("[data-dag-state]")).to_have_attribute("data-dag-state", "paused")
     expect(listed.get_by_role("button", name=f"Run now: {name}")).to_be_disabled()
     ui.airflow.client.trigger(dag_id)
@@ -95,7 +96,7 @@ def test_a_run_goes_from_queued_to_success_by_itself_and_the_actions_reach_airfl
     assert_accessible(page)
 
     # Resume: Airflow runs the queued run, and the list shows it succeed by itself.
-    switch.check()
+    switch.press("Space")
     wait_paused(ui, dag_id, False)
     expect(run_state(page, name)).to_have_attribute("data-run-state", "success", timeout=RUN_TIMEOUT_MS)
     expect(listed).to_contain_text("took")
@@ -157,7 +158,7 @@ def test_search_filters_and_sort_live_in_the_address(ui: UiStack, open_page: Cal
     page.get_by_role("columnheader", name="Name").get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"[?&]sort=-name(&|$)"))
     expect(page.get_by_role("columnheader", name="Name")).to_have_attribute("aria-sort", "descending")
-    expect(table.locator("tbody tr")).to_have_attribute("data-deployment", ["filter-beta", "filter-alpha"])
+    expect(table.locator("tbody tr td:first-child")).to_have_text(["filter-beta", "filter-alpha"])
     page.get_by_label("Tag", exact=True).fill("finance")
     expect(page).to_have_url(re.compile(r"[?&]tag=finance(&|$)"))
     expect(table.locator("tbody tr")).to_have_count(1)
@@ -170,21 +171,34 @@ def test_search_filters_and_sort_live_in_the_address(ui: UiStack, open_page: Cal
     page.goto(f"{ui.base_url}{PAGES}/deployments?owner=bob&state=active&sort=-name")
     expect(page.get_by_label("Owner", exact=True)).to_have_value("bob")
     expect(page.get_by_role("combobox", name="State")).to_have_value("active")
-    expect(table.locator("tbody tr")).to_have_attribute("data-deployment", ["filter-beta"])
+    expect(table.locator("tbody tr td:first-child")).to_have_text(["filter-beta"])
 
 
-def test_an_unreadable_spec_file_is_listed_with_its_error(
+def test_unreadable_spec_files_are_listed_with_their_error_50_a_page(
     ui: UiStack, open_page: Callable[[str], Page]
 ) -> None:
     specs = Path(ui.airflow.env["AIRFLOW__JOB_ORCHESTRATOR__SPECS_FOLDER"])
-    (specs / "broken-file.yaml").write_text("name: broken-file\nschedule: [not closed\n", encoding="utf-8")
-    page = open_page("admin")
-    page.goto(f"{ui.base_url}{PAGES}/deployments?state=invalid")
-    listed = row(page, "broken-file")
-    expect(listed).to_contain_text("unreadable spec")
-    expect(listed.get_by_test_id("spec-error")).not_to_be_empty()
-    assert_accessible(page)
-    (specs / "broken-file.yaml").unlink()
+    broken = [specs / f"broken-{number:02d}.yaml" for number in range(51)]
+    for path in broken:
+        path.write_text("name: broken\nschedule: [not closed\n", encoding="utf-8")
+    try:
+        page = open_page("admin")
+        page.goto(f"{ui.base_url}{PAGES}/deployments?state=invalid")
+        rows = page.get_by_test_id("deployments-table").locator("tbody tr")
+        expect(rows).to_have_count(50)
+        first = row(page, "broken-00")
+        expect(first).to_contain_text("unreadable spec")
+        expect(first.get_by_test_id("spec-error")).not_to_be_empty()
+        pages = page.get_by_role("navigation", name="Pages of the list")
+        expect(pages).to_contain_text("1\u201350 of 51")  # an en dash
+        assert_accessible(page)
+        pages.get_by_role("button", name="Next").click()
+        expect(page).to_have_url(re.compile(r"[?&]page=2(&|$)"))
+        expect(rows).to_have_count(1)
+        expect(row(page, "broken-50")).to_be_visible()
+    finally:
+        for path in broken:
+            path.unlink()
 
 
 def test_the_list_refreshes_cheaply_and_a_viewer_only_reads(

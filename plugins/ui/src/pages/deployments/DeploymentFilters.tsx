@@ -4,7 +4,15 @@ import { useEffect, useState } from "react";
 import { Select } from "../../components/Controls";
 import { useDebounced } from "../../components/useDebounced";
 import { useT, type MessageKey } from "../../i18n";
-import { KIND_FILTERS, STATE_FILTERS, type KindFilter, type ListView, type StateFilter } from "./listView";
+import {
+  KIND_FILTERS,
+  SORT_FIELDS,
+  STATE_FILTERS,
+  type KindFilter,
+  type ListView,
+  type SortField,
+  type StateFilter,
+} from "./listView";
 
 export const STATE_LABELS: Record<StateFilter, MessageKey> = {
   active: "deployments.dagState.active",
@@ -16,6 +24,14 @@ export const STATE_LABELS: Record<StateFilter, MessageKey> = {
   running: "deployment.runState.running",
   queued: "deployment.runState.queued",
   none: "deployment.runState.none",
+};
+
+const SORT_LABELS: Record<SortField, MessageKey> = {
+  name: "deployments.sortBy.name",
+  state: "deployments.sortBy.state",
+  last_run: "deployments.sortBy.lastRun",
+  next_run: "deployments.sortBy.nextRun",
+  deployed_at: "deployments.sortBy.deployedAt",
 };
 
 export const KIND_LABELS: Record<KindFilter, MessageKey> = {
@@ -100,6 +116,22 @@ export function DeploymentFilters({
           {KIND_FILTERS.map((kind) => (
             <option key={kind} value={kind}>
               {t(KIND_LABELS[kind])}
+            </option>
+          ))}
+        </Select>
+      </Field.Root>
+      <Field.Root width="auto" minW="160px">
+        <Field.Label>{t("deployments.sortField")}</Field.Label>
+        <Select
+          value={view.sort.replace(/^-/, "")}
+          onChange={(value) => {
+            const field = SORT_FIELDS.find((candidate) => candidate === value);
+            if (field) onChange({ sort: field }); // ascending: its column's header turns it around
+          }}
+        >
+          {SORT_FIELDS.map((field) => (
+            <option key={field} value={field}>
+              {t(SORT_LABELS[field])}
             </option>
           ))}
         </Select>

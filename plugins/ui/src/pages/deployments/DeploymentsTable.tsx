@@ -6,17 +6,17 @@ import { DeploymentRow } from "./DeploymentRow";
 import { InvalidSpecRow } from "./InvalidSpecRow";
 import { ariaSort, sortBy, type Sort, type SortField } from "./listView";
 
+/** The direction a sorted column shows (aria-sort says it to assistive technologies). */
+const SORT_ARROWS = { ascending: "▲", descending: "▼", none: "" } as const;
+
 type Column = { label: MessageKey; sort?: SortField };
 
 const COLUMNS: Column[] = [
   { label: "deployments.column.name", sort: "name" },
   { label: "deployments.column.artifact" },
-  { label: "deployments.column.runner" },
-  { label: "deployments.column.schedule" },
+  { label: "deployments.column.schedule", sort: "next_run" },
   { label: "deployments.column.active" },
-  { label: "deployments.column.latestRun", sort: "state" },
-  { label: "deployments.column.lastRun", sort: "last_run" },
-  { label: "deployments.column.nextRun", sort: "next_run" },
+  { label: "deployments.column.latestRun", sort: "last_run" },
   { label: "deployments.column.deployed", sort: "deployed_at" },
 ];
 
@@ -38,7 +38,7 @@ function ColumnHeader(props: { column: Column; sort: Sort; onSort: (sort: Sort) 
         }}
       >
         {t(column.label)}
-        {order === "ascending" ? " ▲" : order === "descending" ? " ▼" : ""}
+        <span aria-hidden>{SORT_ARROWS[order]}</span>
       </Button>
     </Table.ColumnHeader>
   );

@@ -1,4 +1,4 @@
-import { Badge, Switch } from "@chakra-ui/react";
+import { Badge, Switch, Text } from "@chakra-ui/react";
 
 import type { Schemas } from "../../api/client";
 import type { useDeploymentActions } from "../../deployments/useDeploymentActions";
@@ -38,9 +38,13 @@ export function PauseSwitch(props: {
         else actions.pause();
       }}
     >
-      <Switch.HiddenInput aria-label={t("deployments.activeSwitch", { name: props.name })} />
+      <Switch.HiddenInput />
       <Switch.Control />
-      <Switch.Label>{t(STATE_LABELS[dagState])}</Switch.Label>
+      {/* Named by the deployment for assistive technologies; the state word is for the eye. */}
+      <Switch.Label srOnly>{t("deployments.activeSwitch", { name: props.name })}</Switch.Label>
+      <Text aria-hidden fontSize="sm">
+        {t(STATE_LABELS[dagState])}
+      </Text>
     </Switch.Root>
   );
 }

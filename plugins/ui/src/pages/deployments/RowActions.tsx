@@ -1,4 +1,4 @@
-import { Button, HStack, Link, Stack } from "@chakra-ui/react";
+import { Button, Link, Stack } from "@chakra-ui/react";
 import { useState } from "react";
 import { Link as RouterLink } from "react-router-dom";
 
@@ -26,8 +26,8 @@ export function RowActions(props: {
   if (!props.mayChange) return null;
   const failed = actions.failedAction;
   return (
-    <Stack gap={2} minW="12rem">
-      <HStack gap={2} wrap="wrap">
+    <Stack gap={2} align="start">
+      <Stack gap={1} align="start">
         {deployment.valid ? (
           <>
             <Button
@@ -61,7 +61,7 @@ export function RowActions(props: {
         >
           {t("deployment.actions.delete")}
         </Button>
-      </HStack>
+      </Stack>
       {failed && failed !== "delete" ? (
         <ProblemAlert title={t(FAILED_ACTION_KEYS[failed], { name })} error={actions.problem} />
       ) : null}

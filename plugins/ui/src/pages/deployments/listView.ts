@@ -27,6 +27,7 @@ export const STATE_FILTERS: readonly StateFilter[] = [
   "none",
 ];
 export const KIND_FILTERS: readonly KindFilter[] = ["one-off", "scheduled"];
+export const SORT_FIELDS: readonly SortField[] = ["name", "state", "last_run", "next_run", "deployed_at"];
 const SORTS: readonly Sort[] = [
   "name",
   "-name",

@@ -1,10 +1,8 @@
 """The list API benchmark's Airflow process: ``python -m bench.api_child SETTINGS.json``.
 
-It makes what an API server with N deployments has: a migrated SQLite metadata database
-with N DAGs (as the dag-processor stores them) and a failed run each (with its failure
-reason and resolved version, as the operator leaves them), N spec files written by the
-store, and one app with Airflow's public API (``/api/v2``) and the plugin's API mounted as
-Airflow's API server mounts it, authenticated by the simple auth manager's real JWTs. It then
+It makes what an API server with N deployments has (``bench.deployments_db``), and one app
+with Airflow's public API (``/api/v2``) and the plugin's API mounted as Airflow's API server
+mounts it, authenticated by the simple auth manager's real JWTs. It then
 times the requests, interleaved, through an in-process HTTP client, and writes the samples
 as JSON. It runs in its own process because Airflow's configuration and ORM are global: the
 measuring process (or the test running the smoke benchmark) keeps its own.
@@ -17,92 +15,22 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from bench.deployments_db import RESOLVED_VERSION, prepare
 
 PAGE = 50
 NEWEST_RELEASE = "9.0.0"
 FULL_PAGE = 500
 
 
-def environment(work: Path) -> dict[str, str]:
-    """The Airflow configuration of the child, as environment variables."""
-    from bench.specs import CONFIGURATION
-
-    return {
-        **os.environ,
-        **CONFIGURATION,
-        "AIRFLOW_HOME": str(work / "airflow"),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{work / 'airflow.db'}",
-        "AIRFLOW__CORE__AUTH_MANAGER": (
-            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
-        ),
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(work / "passwords.json"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(work / "dags"),
-        "AIRFLOW__API_AUTH__JWT_SECRET": "bench-" + "x" * 60,
-        "AIRFLOW__API__BASE_URL": "http://airflow.bench",
-        "AIRFLOW__JOB_ORCHESTRATOR__SPECS_FOLDER": str(work / "specs"),
-    }
-
-
 def main(settings_file: str) -> None:
     settings = json.loads(Path(settings_file).read_text(encoding="utf-8"))
     count: int = settings["deployments"]
-    _prepare(Path(settings["work"]), count)
+    prepare(Path(settings["work"]), count)
     samples = _measure(count, settings["rounds"])
     Path(settings["output"]).write_text(json.dumps(samples), encoding="utf-8")
-
-
-def _prepare(work: Path, count: int) -> None:
-    from airflow.dag_processing.bundles.manager import DagBundlesManager
-    from airflow.utils.db import initdb
-
-    from bench.specs import write_specs
-
-    initdb()
-    DagBundlesManager().sync_bundles_to_db()
-    entries = write_specs(work / "specs", count).list()
-    dag_ids = [entry.spec.dag_id for entry in entries]  # type: ignore[union-attr]
-    for start in range(0, len(dag_ids), 200):
-        _store_dags(dag_ids[start : start + 200])
-
-
-def _store_dags(dag_ids: list[str]) -> None:
-    """As the dag-processor stores them, each with a failed run as the scheduler and operator leave it."""
-    import pendulum
-    from airflow.api.common.trigger_dag import trigger_dag
-    from airflow.dag_processing.collection import update_dag_parsing_results_in_db
-    from airflow.models.xcom import XComModel
-    from airflow.providers.standard.operators.empty import EmptyOperator
-    from airflow.sdk import DAG
-    from airflow.serialization.serialized_objects import LazyDeserializedDAG
-    from airflow.utils.session import create_session
-    from airflow.utils.types import DagRunTriggeredByType
-
-    dags = []
-    for dag_id in dag_ids:
-        with DAG(dag_id, schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC")) as dag:
-            EmptyOperator(task_id="run")
-        dags.append(LazyDeserializedDAG.from_dag(dag))
-    with create_session() as session:
-        update_dag_parsing_results_in_db("dags-folder", None, dags, {}, None, set(), session=session)
-    with create_session() as session:
-        for dag_id in dag_ids:
-            run = trigger_dag(dag_id, triggered_by=DagRunTriggeredByType.REST_API, session=session)
-            assert run is not None
-            run.state = "failed"
-            run.start_date = run.end_date = datetime(2024, 5, 1, tzinfo=timezone.utc)
-            for ti in run.get_task_instances(session=session):
-                ti.state, ti.try_number = "failed", 1
-            session.flush()
-            for key, value in (
-                ("failure_reason", "the job exited with code 3"),
-                ("artifact_version", "2.0.1"),
-            ):
-                XComModel.set(key, value, dag_id=dag_id, task_id="run", run_id=run.run_id, session=session)
 
 
 def _measure(count: int, rounds: int) -> dict[str, Any]:
@@ -159,7 +87,7 @@ def _measure(count: int, rounds: int) -> dict[str, Any]:
         body = page.json()
         if body["total"] != count or len(body["deployments"]) != min(PAGE, count):
             raise RuntimeError(f"the list answered {body['total']} deployments, not {count}")
-        if body["deployments"][0]["status"]["latest_run"]["artifact_version"] != "2.0.1":
+        if body["deployments"][0]["status"]["latest_run"]["artifact_version"] != RESOLVED_VERSION:
             raise RuntimeError("the list does not show the runs")
         airflow_page = get("/api/v2/dags", {"limit": PAGE})
         if airflow_page.json()["total_entries"] != count:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.api_child import environment
 from bench.common import REPO, BenchResult, Stats, compare, conditions, scratch_folder
+from bench.deployments_db import environment
 
 NAME = "list-api"
 TITLE = "The deployments list API: a page, a 304 refresh, Airflow's DAG list"

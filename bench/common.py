@@ -26,6 +26,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 MB = 1 << 20
+SECONDS = "seconds"
+BYTES = "bytes"
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,14 @@ class Stats:
 
 @dataclass(frozen=True)
 class Comparison:
-    """One case of a benchmark: candidate and reference timed in the same rounds."""
+    """One case of a benchmark: candidate and reference timed in the same rounds (or measured alike)."""
 
     case: str
     candidate: str
     reference: str
-    candidate_seconds: Stats
-    reference_seconds: Stats
+    candidate_stats: Stats
+    reference_stats: Stats
+    unit: str = SECONDS
 
     @property
     def ratios(self) -> Stats:
@@ -66,9 +69,7 @@ class Comparison:
         return Stats(
             tuple(
                 mine / theirs
-                for mine, theirs in zip(
-                    self.candidate_seconds.values, self.reference_seconds.values, strict=True
-                )
+                for mine, theirs in zip(self.candidate_stats.values, self.reference_stats.values, strict=True)
             )
         )
 
@@ -77,8 +78,9 @@ class Comparison:
             "case": self.case,
             "candidate": self.candidate,
             "reference": self.reference,
-            "candidate_seconds": self.candidate_seconds.to_json(),
-            "reference_seconds": self.reference_seconds.to_json(),
+            "unit": self.unit,
+            f"candidate_{self.unit}": self.candidate_stats.to_json(),
+            f"reference_{self.unit}": self.reference_stats.to_json(),
             "ratio_median": self.ratios.median,
             "ratio_min": self.ratios.minimum,
             "ratio_max": self.ratios.maximum,

@@ -16,8 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import api_listing, download, generator_parse, listing, operator_init, unpack
-from bench.common import BenchResult
+from bench import (
+    api_listing,
+    bundle,
+    deployments_page,
+    download,
+    generator_parse,
+    listing,
+    operator_init,
+    unpack,
+)
+from bench.common import BYTES, SECONDS, BenchResult
 
 HERE = Path(__file__).resolve().parent
 RESULTS_FILE = HERE / "results.json"
@@ -31,6 +40,8 @@ class Benchmark:
     name: str
     full: Callable[[], BenchResult]
     smoke: Callable[[], BenchResult]
+    # Starts Airflow's API server and Chromium: its smoke run is an integration test.
+    starts_servers: bool = False
 
 
 BENCHMARKS = (
@@ -52,8 +63,16 @@ BENCHMARKS = (
         lambda: api_listing.run(api_listing.FULL),
         lambda: api_listing.run(api_listing.SMOKE),
     ),
+    Benchmark(
+        deployments_page.NAME,
+        lambda: deployments_page.run(deployments_page.FULL),
+        lambda: deployments_page.run(deployments_page.SMOKE),
+        starts_servers=True,
+    ),
+    Benchmark(bundle.NAME, bundle.run, bundle.run),
 )
 NAMES = tuple(benchmark.name for benchmark in BENCHMARKS)
+WITHOUT_SERVERS = tuple(benchmark.name for benchmark in BENCHMARKS if not benchmark.starts_servers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,10 +141,12 @@ def render_one(entry: dict[str, Any]) -> str:
         "|---|---|--:|---|--:|--:|--:|--:|--:|",
     ]
     for comparison in entry["comparisons"]:
-        mine, theirs = comparison["candidate_seconds"], comparison["reference_seconds"]
+        unit = comparison.get("unit", SECONDS)
+        mine, theirs = comparison[f"candidate_{unit}"], comparison[f"reference_{unit}"]
+        shown = _bytes if unit == BYTES else _seconds
         lines.append(
-            f"| {comparison['case']} | {comparison['candidate']} | {_seconds(mine['median'])} "
-            f"| {comparison['reference']} | {_seconds(theirs['median'])} "
+            f"| {comparison['case']} | {comparison['candidate']} | {shown(mine['median'])} "
+            f"| {comparison['reference']} | {shown(theirs['median'])} "
             f"| **{comparison['ratio_median']:.2f}x** "
             f"| {comparison['ratio_min']:.2f}-{comparison['ratio_max']:.2f} "
             f"| {_spread(mine['values'])} / {_spread(theirs['values'])} | {len(mine['values'])} |"
@@ -145,6 +166,10 @@ def _seconds(value: float) -> str:
     if value < 1:
         return f"{value * 1e3:.0f} ms"
     return f"{value:.2f} s"
+
+
+def _bytes(value: float) -> str:
+    return f"{value / 1024:,.1f} KiB"
 
 
 def _spread(values: Sequence[float]) -> str:

@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from tests.system_programs import installed_program
 
@@ -18,16 +18,21 @@ CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "/usr/bin/chromium")
 ACTION_TIMEOUT_MS = 30_000
 
 
+def launch_chromium(playwright: Playwright) -> Browser:
+    """The machine's Chromium, headless (the browser tests' and the pages benchmark's)."""
+    # Chromium's sandbox refuses to run as root, which CI is.
+    arguments = ["--no-sandbox"] if os.geteuid() == 0 else []
+    return playwright.chromium.launch(
+        executable_path=installed_program(*CHROMIUM_CANDIDATES, package="chromium"), args=arguments
+    )
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Module-scoped: Playwright's sync API keeps an asyncio loop running in the main thread while
     it lives, and later tests that call ``asyncio.run`` would fail."""
-    # Chromium's sandbox refuses to run as root, which CI is.
-    arguments = ["--no-sandbox"] if os.geteuid() == 0 else []
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=installed_program(*CHROMIUM_CANDIDATES, package="chromium"), args=arguments
-        )
+        chromium = launch_chromium(playwright)
         # Assertions wait as long as actions do (5 s by default): a loaded 2-core machine can
         # take longer than that to answer a login.
         expect.set_options(timeout=ACTION_TIMEOUT_MS)

@@ -524,7 +524,7 @@ class AirflowClient:
 # --------------------------------------------------------------------------------------------
 
 
-def _airflow_executable() -> str:
+def airflow_executable() -> str:
     candidate = Path(sys.executable).with_name("airflow")
     return str(candidate) if candidate.exists() else "airflow"
 
@@ -664,7 +664,7 @@ class AirflowStack:
     ) -> subprocess.CompletedProcess[str]:
         """Run ``airflow <args>`` with the stack's environment; output also goes to a log file."""
         result = subprocess.run(
-            [_airflow_executable(), *args],
+            [airflow_executable(), *args],
             env=self.environment(),
             cwd=self.home,
             capture_output=True,
@@ -703,7 +703,7 @@ class AirflowStack:
             for name, argv in commands.items():
                 process = ManagedProcess(
                     name=name,
-                    argv=[_airflow_executable(), *argv],
+                    argv=[airflow_executable(), *argv],
                     log_path=self.logs_dir / f"{name}.out",
                     env=env,
                     cwd=self.home,

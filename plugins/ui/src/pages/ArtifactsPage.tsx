@@ -14,7 +14,6 @@ import {
   HStack,
   Heading,
   Input,
-  Spinner,
   Stack,
   Table,
   Text,
@@ -29,6 +28,7 @@ import { usePagePath } from "../components/PageLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { useFormOptions } from "../components/useFormOptions";
 import { useFormats, useT, type MessageKey, type Translate } from "../i18n";
+import { Loading } from "../components/Loading";
 
 const SOURCE_LABELS: Record<string, MessageKey> = {
   nexus: "common.source.nexus",
@@ -239,7 +239,7 @@ function SearchResults(props: { source: string; repository: string; query: strin
     return results.isError ? (
       <ProblemAlert title={t("artifacts.searchFailed", { repository })} error={results.error} />
     ) : (
-      <Spinner aria-label={t("artifacts.loadingComponents")} />
+      <Loading label={t("artifacts.loadingComponents")} />
     );
   }
   const components = mergeComponents(results.data.pages.flatMap((page) => page.components));
@@ -472,7 +472,7 @@ function AssetList(props: {
         }),
       ),
   });
-  if (assets.isPending) return <Spinner aria-label={t("artifacts.loadingFiles")} />;
+  if (assets.isPending) return <Loading label={t("artifacts.loadingFiles")} />;
   if (assets.isError)
     return <ProblemAlert title={t("artifacts.filesFailed", { version })} error={assets.error} />;
   if (assets.data.length === 0) return <Text>{t("artifacts.noFiles")}</Text>;

@@ -2,7 +2,7 @@
  * Deploy: configure a run of the artifact chosen on the Artifacts page (named in the address,
  * so a reload keeps it), check it, preview its pod and code, and deploy it.
  */
-import { Alert, Heading, Link, Spinner, Stack, Text, chakra } from "@chakra-ui/react";
+import { Alert, Heading, Link, Stack, Text, chakra } from "@chakra-ui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { Link as RouterLink, useSearchParams } from "react-router-dom";
@@ -30,6 +30,7 @@ import { RevisionConflict, type EditSession } from "./deploy/useEditedDeployment
 import { DeployPart, type Previews } from "./deploy/DeployPart";
 import { ResourcePart } from "./deploy/ResourcePart";
 import { RunnerPart } from "./deploy/RunnerPart";
+import { Loading } from "../components/Loading";
 
 /** The paths the form shows problems at; a 422 line under none of them is listed by the Deploy button. */
 const CLAIMED = [
@@ -106,7 +107,7 @@ export function DeployPage() {
     );
   }
   if (options.isError) return <ProblemAlert title={t("deploy.optionsFailed")} error={options.error} />;
-  if (!options.data || suggestion.isPending) return <Spinner m={4} aria-label={t("deploy.loading")} />;
+  if (!options.data || suggestion.isPending) return <Loading label={t("deploy.loading")} />;
   return (
     <DeployForm
       key={JSON.stringify(artifact)}

@@ -3,7 +3,7 @@
  * server searches, filters, sorts and pages; the page asks for the 50 rows it shows, keeps its
  * view in the address, and refreshes itself every few seconds without losing its place.
  */
-import { Alert, HStack, Heading, Link, Spinner, Stack, Text } from "@chakra-ui/react";
+import { Alert, HStack, Heading, Link, Stack, Text } from "@chakra-ui/react";
 import { useState } from "react";
 import { Link as RouterLink, useSearchParams } from "react-router-dom";
 
@@ -17,6 +17,7 @@ import { NothingDeployed, NothingMatches } from "./deployments/EmptyDeployments"
 import { ListPager } from "./deployments/ListPager";
 import { apiQueryOf, isFiltered, paramsWith, viewOf, type ListView } from "./deployments/listView";
 import { useDeploymentList } from "./deployments/useDeploymentList";
+import { Loading } from "../components/Loading";
 
 export function DeploymentsPage() {
   const t = useT();
@@ -63,7 +64,7 @@ export function DeploymentsPage() {
       {list.isError ? <ProblemAlert title={t("deployments.loadFailed")} error={list.error} /> : null}
       {answer === undefined ? (
         list.isPending ? (
-          <Spinner aria-label={t("common.loading")} />
+          <Loading label={t("common.loading")} />
         ) : null
       ) : answer.total === 0 && !isFiltered(view) ? (
         <NothingDeployed mayDeploy={mayChange} />

@@ -2,7 +2,7 @@
  * Edit (deploy?edit=<name>): the deploy form filled in from the deployment's current spec, saved
  * as a new revision over the one it was loaded from.
  */
-import { Heading, Link, Spinner, Stack, Text } from "@chakra-ui/react";
+import { Heading, Link, Stack, Text } from "@chakra-ui/react";
 import { Link as RouterLink } from "react-router-dom";
 
 import { ApiProblem } from "../api/problems";
@@ -13,6 +13,7 @@ import { fromSpec } from "../form/fromSpec";
 import { useT } from "../i18n";
 import { DeployForm } from "./DeployPage";
 import { specOf, useEditedDeployment } from "./deploy/useEditedDeployment";
+import { Loading } from "../components/Loading";
 
 export function EditPage({ name }: { name: string }) {
   const t = useT();
@@ -35,7 +36,7 @@ export function EditPage({ name }: { name: string }) {
         <ProblemAlert title={t("edit.loadFailed", { name })} error={options.error} />
       </Stack>
     );
-  if (!loaded.data || !options.data || !session) return <Spinner m={4} aria-label={t("edit.loading")} />;
+  if (!loaded.data || !options.data || !session) return <Loading label={t("edit.loading")} />;
   const spec = specOf(loaded.data);
   if (!spec) return <Unavailable title={t("edit.invalid", { name })} detail={loaded.data.error} />;
   return <DeployForm initial={fromSpec(spec)} options={options.data} edit={session} />;

@@ -1,6 +1,6 @@
 /** When it runs: one-off, a preset or cron, in a time zone; the server says it in words. */
 import { Select } from "../../components/Controls";
-import { HStack, List, Spinner, Stack, Text } from "@chakra-ui/react";
+import { HStack, List, Stack, Text } from "@chakra-ui/react";
 import { useQuery } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
@@ -12,6 +12,7 @@ import { parseProblem, problemsAt as linesAt } from "../../form/problems";
 import { PRESETS, scheduleValue, type ScheduleMode } from "../../form/schedule";
 import { useFormats, useT } from "../../i18n";
 import type { PartProps } from "./types";
+import { Loading } from "../../components/Loading";
 
 export function SchedulePart({ draft, update, problemsAt }: PartProps) {
   const { schedule } = draft;
@@ -85,7 +86,7 @@ export function SchedulePart({ draft, update, problemsAt }: PartProps) {
         ) : null}
       </HStack>
       <Stack gap={1} aria-live="polite" data-testid="schedule-preview">
-        {preview.isPending ? <Spinner size="sm" aria-label={t("deploy.schedule.reading")} /> : null}
+        {preview.isPending ? <Loading label={t("deploy.schedule.reading")} /> : null}
         {preview.data ? (
           <>
             <Text fontWeight="medium" data-untranslated="server">
